@@ -1,0 +1,51 @@
+# Entry points: make run | make test | make bench. Each creates .venv if missing and installs
+# the pinned requirements, so a fresh machine needs only python3 (>= 3.11) and make.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JARS_STAMP := .cache/spark-jars/.complete
+
+.PHONY: run test lint typecheck pytest bench bench-spark layer jars clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+# The Spark s3a tests need hadoop-aws + aws-java-sdk-bundle; fetched once per machine from the
+# PyPI sdist sagemaker-pyspark==1.4.5 (Maven Central is not reachable everywhere).
+jars: $(JARS_STAMP)
+
+$(JARS_STAMP): scripts/fetch_spark_jars.py | $(STAMP)
+	$(PY) scripts/fetch_spark_jars.py
+
+run: $(STAMP)
+	$(PY) -m letsdata_local run letsdata_example_configs/dataset1.json --sample 3
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy datalake_library letsdata_interfaces letsdata_service letsdata_utils letsdata_local letsdata_lambda_function.py
+
+pytest: $(STAMP) $(JARS_STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+bench-spark: $(STAMP) $(JARS_STAMP)
+	BENCH_SPARK=1 $(PY) -m bench
+
+layer: $(STAMP)
+	$(PY) scripts/build_layer.py
+
+clean:
+	rm -rf build dist python .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks printed by ``make bench``; every ``bench/bench_*.py`` module is one section."""

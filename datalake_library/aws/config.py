@@ -1,0 +1,72 @@
+"""botocore ``Config`` and endpoint resolution in one place.
+
+Why: the original SDLF library set ``Config(user_agent="awssdlf/2.11.0")``, which *replaces* the
+SDK's user agent, carries a stale version and leaves retries to whatever botocore the runtime
+bundles (legacy mode up to 1.43, standard from 1.44). Every client this project builds gets its
+configuration from :func:`build_config`, so the behaviour is the same on every botocore version.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from datalake_library._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from botocore.config import Config
+
+#: Appended to (never replacing) the SDK user agent.
+USER_AGENT_EXTRA = f"awssdlf/{__version__}"
+#: Explicit, so the retry behaviour does not depend on the runtime's botocore default.
+DEFAULT_MAX_ATTEMPTS = int(os.environ.get("DATALAKE_MAX_ATTEMPTS", "5"))
+
+
+def build_config(extra: Config | None = None, **overrides: Any) -> Config:
+    """Return the project's botocore Config, merged with ``extra`` and keyword overrides.
+
+    ``user_agent_extra`` always keeps ``awssdlf/<version>``; a caller's own extra is appended.
+    """
+    from botocore.config import Config
+
+    settings: dict[str, Any] = {
+        "user_agent_extra": USER_AGENT_EXTRA,
+        "retries": {"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
+        "tcp_keepalive": True,
+        "max_pool_connections": 32,
+        "connect_timeout": 10,
+        "read_timeout": 60,
+    }
+    caller_extra = overrides.pop("user_agent_extra", None)
+    settings.update(overrides)
+    if caller_extra:
+        settings["user_agent_extra"] = f"{USER_AGENT_EXTRA} {caller_extra}"
+    config = Config(**settings)
+    if extra is not None:
+        extra_ua = getattr(extra, "user_agent_extra", None)
+        config = config.merge(extra)
+        if extra_ua and USER_AGENT_EXTRA not in extra_ua:
+            config = config.merge(Config(user_agent_extra=f"{USER_AGENT_EXTRA} {extra_ua}"))
+    return config
+
+
+def _service_env_name(service: str) -> str:
+    """botocore's env var naming: ``AWS_ENDPOINT_URL_<SERVICE_ID>`` upper snake case."""
+    service_ids = {
+        "stepfunctions": "SFN",
+        "dynamodbstreams": "DYNAMODB_STREAMS",
+        "sagemaker-runtime": "SAGEMAKER_RUNTIME",
+        "secretsmanager": "SECRETS_MANAGER",
+    }
+    return "AWS_ENDPOINT_URL_" + service_ids.get(service, service.upper().replace("-", "_"))
+
+
+def resolve_endpoint_url(service: str, explicit: str | None = None) -> str | None:
+    """Endpoint for ``service``: an explicit override, else the per-service env var, else the global one.
+
+    botocore honours these variables itself; resolving them here too lets the client cache key on
+    the endpoint, so a test that points ``AWS_ENDPOINT_URL`` somewhere else gets a fresh client.
+    """
+    if explicit:
+        return explicit
+    return os.environ.get(_service_env_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
