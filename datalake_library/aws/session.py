@@ -21,7 +21,6 @@ from datalake_library.aws.config import build_config, resolve_endpoint_url
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import boto3
-    from botocore.client import BaseClient
     from botocore.config import Config
 
 
