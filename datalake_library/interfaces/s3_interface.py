@@ -1,0 +1,359 @@
+"""``S3Interface``: buckets from SSM, managed transfers, and the restored object helpers.
+
+Downloads mirror the (decoded) key under ``<download root>/<bucket>/`` so that downloads never
+collide or delete one another, and a key can never place a file outside that directory.
+The download root is ``$DATALAKE_DOWNLOAD_DIR`` or ``tempfile.gettempdir()`` (``/tmp`` on Lambda).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote_plus
+
+from datalake_library.datalake_exceptions import ObjectDeleteFailedException
+from datalake_library.errors import (
+    DownloadError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    UnsafeKeyError,
+)
+from datalake_library.interfaces._validation import require_str, translate_client_error
+from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+
+__all__ = ["DOWNLOAD_DIR_ENV", "S3Interface"]
+
+DOWNLOAD_DIR_ENV = "DATALAKE_DOWNLOAD_DIR"
+#: DeleteObjects accepts at most 1000 keys per request.
+_DELETE_BATCH = 1000
+
+
+def _client_error() -> type[Exception]:
+    from botocore.exceptions import ClientError
+
+    return ClientError
+
+
+def _kms_args(kms_key: str | None) -> dict[str, str]:
+    if not kms_key:
+        return {}
+    require_str(kms_key, "kms_key")
+    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key}
+
+
+def _tagging_string(tagging: Mapping[str, str] | str) -> str:
+    if isinstance(tagging, str):
+        return tagging
+    if not isinstance(tagging, Mapping):
+        raise InvalidArgumentTypeError("tagging must be a dict or a URL-encoded string", argument="tagging")
+    return "&".join(f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in tagging.items())
+
+
+class S3Interface(BaseInterface):
+    """S3 access for stage Lambdas. ``self.s3`` is the boto3 S3 client (created on first use)."""
+
+    raw_bucket = SsmAttribute()
+    stage_bucket = SsmAttribute()
+    analytics_bucket = SsmAttribute()
+    artifacts_bucket = SsmAttribute()
+
+    #: Optional ``boto3.s3.transfer.TransferConfig`` for downloads, uploads and copies.
+    transfer_config: Any = None
+
+    def _initialize_client(self) -> None:
+        self._downloads: list[Path] = []
+        self._downloads_lock = threading.Lock()
+        self.download_root: str | None = None
+
+    @property
+    def s3(self) -> Any:
+        """The boto3 S3 client (one per session)."""
+        return self.aws_session.client("s3")
+
+    # ------------------------------------------------------------------ downloads
+    def _download_dir(self, bucket: str) -> Path:
+        root = self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
+        if bucket in (".", "..") or any(sep in bucket for sep in ("/", "\\", "\x00")):
+            raise InvalidArgumentError(
+                f"bucket name {bucket!r} is not a valid S3 bucket name", argument="bucket"
+            )
+        return Path(os.path.realpath(root)) / bucket
+
+    def local_path_for(self, bucket: str, key: str, decode_key: bool = True) -> str:
+        """Where :meth:`download_object` puts ``s3://bucket/key`` (no AWS call, no file written).
+
+        Raises :class:`UnsafeKeyError` for keys that cannot be mirrored safely: absolute keys,
+        ``.``/``..``/empty segments (also when they appear only after URL-decoding, e.g.
+        ``..%2F``), a trailing ``/`` (no file name) or NUL characters.
+        """
+        require_str(bucket, "bucket")
+        require_str(key, "key")
+        decoded = unquote_plus(key) if decode_key else key
+        base = self._download_dir(bucket)
+        problem = None
+        if "\x00" in decoded:
+            problem = "contains a NUL character"
+        elif decoded.startswith("/"):
+            problem = "is absolute"
+        elif decoded.endswith("/"):
+            problem = "has no file name (ends with '/')"
+        else:
+            bad = [segment for segment in decoded.split("/") if segment in ("", ".", "..")]
+            if bad:
+                problem = f"has a {bad[0]!r} path segment" if bad[0] else "has an empty path segment"
+        if problem is None:
+            target = Path(os.path.realpath(base.joinpath(*decoded.split("/"))))
+            if os.path.commonpath([target, base]) != str(base):
+                problem = "resolves outside the download directory"
+        if problem is not None:
+            raise UnsafeKeyError(
+                f"cannot download s3://{bucket}/{key}: the key {decoded!r} {problem}; "
+                f"downloads stay under {base}",
+                argument="key",
+            )
+        return str(target)
+
+    def download_object(self, bucket: str, key: str, decode_key: bool = True) -> str:
+        """Download to ``<root>/<bucket>/<decoded key>`` and return that path.
+
+        The basename is the object's file name. Parent directories are created; nothing else is
+        deleted. ``decode_key`` applies ``unquote_plus`` (S3 event keys are URL-encoded).
+        """
+        local_path = self.local_path_for(bucket, key, decode_key)
+        s3_key = unquote_plus(key) if decode_key else key
+        try:
+            Path(local_path).parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise DownloadError(
+                f"cannot download s3://{bucket}/{s3_key} to {local_path}: a file occupies a parent directory"
+            ) from exc
+        if os.path.isdir(local_path):
+            raise DownloadError(f"cannot download s3://{bucket}/{s3_key}: {local_path} is a directory")
+        self.logger.debug("Downloading s3://%s/%s to %s", bucket, s3_key, local_path)
+        try:
+            self.s3.download_file(bucket, s3_key, local_path, Config=self.transfer_config)
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}/{s3_key}") from exc
+        with self._downloads_lock:
+            self._downloads.append(Path(local_path))
+        return local_path
+
+    def cleanup_downloads(self) -> int:
+        """Delete the files this interface downloaded (and directories left empty); return how many.
+
+        Lambda's ephemeral storage (512 MB by default) persists across warm invocations, so call this
+        at the end of an invocation.
+        """
+        with self._downloads_lock:
+            downloads, self._downloads = self._downloads, []
+        removed = 0
+        for path in downloads:
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            root = Path(
+                os.path.realpath(
+                    self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
+                )
+            )
+            parent = path.parent
+            while parent != root and root in parent.parents:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+        return removed
+
+    # ------------------------------------------------------------------ uploads and copies
+    def upload_object(self, object_path: str, bucket: str, key: str, kms_key: str | None = None) -> None:
+        """Managed upload (multipart above the threshold), SSE-KMS when ``kms_key`` is given.
+
+        The key is used as given (not URL-decoded), as in the original.
+        """
+        require_str(object_path, "object_path")
+        require_str(bucket, "bucket")
+        require_str(key, "key")
+        if not os.path.isfile(object_path):
+            raise InvalidArgumentError(f"object_path {object_path!r} is not a file", argument="object_path")
+        self.logger.debug("Uploading %s to s3://%s/%s", object_path, bucket, key)
+        try:
+            self.s3.upload_file(
+                object_path, bucket, key, ExtraArgs=_kms_args(kms_key), Config=self.transfer_config
+            )
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}") from exc
+        except Exception as exc:  # s3transfer wraps ClientError in S3UploadFailedError
+            cause = exc.__cause__ or exc.__context__
+            if cause is not None and isinstance(cause, _client_error()):
+                raise translate_client_error(cause, f"s3://{bucket}") from exc
+            raise
+
+    def copy_object(
+        self,
+        source_bucket: str,
+        source_key: str,
+        dest_bucket: str,
+        dest_key: str | None = None,
+        kms_key: str | None = None,
+        *,
+        metadata_directive: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        tagging: Mapping[str, str] | str | None = None,
+    ) -> None:
+        """Managed copy (multipart ``UploadPartCopy`` above the threshold, so > 5 GB works).
+
+        ``source_key`` is URL-decoded; ``dest_key`` defaults to the decoded source key. SSE-KMS is
+        applied when ``kms_key`` is given. ``metadata_directive`` is ``COPY`` or ``REPLACE``
+        (``REPLACE`` with ``metadata``); ``tagging`` replaces the object's tags.
+        """
+        require_str(source_bucket, "source_bucket")
+        require_str(source_key, "source_key")
+        require_str(dest_bucket, "dest_bucket")
+        source_key = unquote_plus(source_key)
+        target_key = require_str(dest_key, "dest_key") if dest_key is not None else source_key
+        extra: dict[str, Any] = _kms_args(kms_key)
+        if metadata_directive is not None:
+            if metadata_directive not in ("COPY", "REPLACE"):
+                raise InvalidArgumentError(
+                    f"metadata_directive must be 'COPY' or 'REPLACE', got {metadata_directive!r}",
+                    argument="metadata_directive",
+                )
+            extra["MetadataDirective"] = metadata_directive
+        if metadata is not None:
+            extra["Metadata"] = dict(metadata)
+            extra.setdefault("MetadataDirective", "REPLACE")
+        if tagging is not None:
+            extra["Tagging"] = _tagging_string(tagging)
+            extra["TaggingDirective"] = "REPLACE"
+        self.logger.debug(
+            "Copying s3://%s/%s to s3://%s/%s", source_bucket, source_key, dest_bucket, target_key
+        )
+        try:
+            self.s3.copy(
+                {"Bucket": source_bucket, "Key": source_key},
+                dest_bucket,
+                target_key,
+                ExtraArgs=extra,
+                Config=self.transfer_config,
+            )
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{source_bucket}/{source_key}") from exc
+
+    # ------------------------------------------------------------------ metadata
+    def _head(self, bucket: str, key: str) -> dict[str, Any]:
+        require_str(bucket, "bucket")
+        require_str(key, "key")
+        try:
+            return dict(self.s3.head_object(Bucket=bucket, Key=key))
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}/{key}") from exc
+
+    def get_size_and_last_modified(self, bucket: str, key: str) -> tuple[int, str]:
+        """``(ContentLength, LastModified.isoformat())``; the key is not decoded."""
+        head = self._head(bucket, key)
+        return int(head["ContentLength"]), head["LastModified"].isoformat()
+
+    def get_size(self, bucket: str, key: str) -> int:
+        """Object size in bytes (restored)."""
+        return int(self._head(bucket, key)["ContentLength"])
+
+    def get_last_modified(self, bucket: str, key: str) -> str:
+        """Last-modified time as ISO 8601 (restored)."""
+        return str(self._head(bucket, key)["LastModified"].isoformat())
+
+    # ------------------------------------------------------------------ restored helpers
+    def list_objects(self, bucket: str, keys_path: str) -> list[str]:
+        """Every key under the "folder" ``keys_path`` (decoded, ``/`` appended), skipping folder
+        markers. Paginated; pages without ``Contents`` (no match) are fine."""
+        require_str(bucket, "bucket")
+        prefix = unquote_plus(require_str(keys_path, "keys_path", allow_empty=True))
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        keys: list[str] = []
+        try:
+            for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                keys.extend(obj["Key"] for obj in page.get("Contents", []) if not obj["Key"].endswith("/"))
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}") from exc
+        return keys
+
+    def read_object(self, bucket: str, key: str) -> io.StringIO:
+        """The object's text (UTF-8) as a ``StringIO`` positioned at 0; the key is URL-decoded."""
+        require_str(bucket, "bucket")
+        key = unquote_plus(require_str(key, "key"))
+        try:
+            body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}/{key}") from exc
+        return io.StringIO(body.decode("utf-8"))
+
+    def write_object(self, bucket: str, key: str, data_object: Any, kms_key: str | None = None) -> None:
+        """``put_object`` of a file-like object (rewound first), ``str`` or ``bytes``; SSE-KMS optional."""
+        require_str(bucket, "bucket")
+        require_str(key, "key")
+        if hasattr(data_object, "read"):
+            if hasattr(data_object, "seek"):
+                data_object.seek(0)
+            body = data_object.read()
+        elif isinstance(data_object, str | bytes | bytearray):
+            body = data_object
+        else:
+            raise InvalidArgumentTypeError(
+                f"data_object must be file-like, str or bytes, got {type(data_object).__name__}",
+                argument="data_object",
+            )
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        try:
+            self.s3.put_object(Bucket=bucket, Key=key, Body=bytes(body), **_kms_args(kms_key))
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}") from exc
+
+    def tag_object(self, bucket: str, key: str, tag_dict: Mapping[str, str]) -> None:
+        """Replace the object's tags with ``tag_dict``."""
+        require_str(bucket, "bucket")
+        require_str(key, "key")
+        if not isinstance(tag_dict, Mapping):
+            raise InvalidArgumentTypeError("tag_dict must be a dict", argument="tag_dict")
+        tag_set = [{"Key": str(k), "Value": str(v)} for k, v in tag_dict.items()]
+        try:
+            self.s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tag_set})
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}/{key}") from exc
+
+    def delete_objects(self, bucket: str, prefix: str) -> int:
+        """Delete every object under ``prefix`` (decoded) in batches of 1000; return how many.
+
+        Raises :class:`ObjectDeleteFailedException` listing S3's ``Errors`` if any delete failed
+        (after attempting every batch).
+        """
+        require_str(bucket, "bucket")
+        prefix = unquote_plus(require_str(prefix, "prefix", allow_empty=True))
+        deleted = 0
+        failures: list[dict[str, Any]] = []
+        paginator = self.s3.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(
+                Bucket=bucket, Prefix=prefix, PaginationConfig={"PageSize": _DELETE_BATCH}
+            ):
+                objects = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
+                if not objects:
+                    continue
+                response = self.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+                errors = response.get("Errors", [])
+                failures.extend(errors)
+                deleted += len(objects) - len(errors)
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"s3://{bucket}") from exc
+        if failures:
+            raise ObjectDeleteFailedException(json.dumps(failures, default=str), failed=failures)
+        return deleted

@@ -1,0 +1,297 @@
+"""``SQSInterface``: stage queue/DLQ names from SSM, URLs resolved once, FIFO send and receive.
+
+Delivery modes of :meth:`SQSInterface.receive_messages`:
+
+* ``delete=True`` (default, the original's *at-most-once*): messages are deleted (one
+  ``DeleteMessageBatch`` per 10) before they are returned; a crash while processing loses them.
+* ``delete=False`` (*at-least-once*): messages are returned undeleted; call
+  :meth:`SQSInterface.delete_messages` (alias :meth:`SQSInterface.ack`) with the ones you processed.
+  The others become visible again after the visibility timeout and are redelivered (or go to the
+  DLQ), so a failure in the caller's processing loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from datalake_library.errors import BatchOperationError, InvalidArgumentError, InvalidArgumentTypeError
+from datalake_library.interfaces._validation import require_int, require_str, translate_client_error
+from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.states_interface import StatesInterface
+
+__all__ = ["SQSInterface"]
+
+#: SendMessageBatch / DeleteMessageBatch / ReceiveMessage accept at most 10 entries.
+SQS_BATCH = 10
+
+_url_cache_lock = threading.Lock()
+#: sqs client -> {queue name: url}: queue URLs never change, so they are resolved once per process.
+_url_cache: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _client_error() -> type[Exception]:
+    from botocore.exceptions import ClientError
+
+    return ClientError
+
+
+def _encode_body(message: Any, argument: str = "message", strict: bool = True) -> str:
+    """str as is; dict/list as JSON; anything else is an error (``strict``) or ``str(x)``."""
+    if isinstance(message, str):
+        return message
+    if isinstance(message, Mapping | list | tuple):
+        try:
+            return json.dumps(message, default=StatesInterface.json_serial)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgumentTypeError(
+                f"{argument} cannot be JSON-encoded: {exc}", argument=argument
+            ) from exc
+    if strict or message is None:
+        raise InvalidArgumentTypeError(
+            f"{argument} must be a str or a JSON-serialisable dict/list, got {type(message).__name__}",
+            argument=argument,
+        )
+    return str(message)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[tuple[int, Sequence[Any]]]:
+    for start in range(0, len(items), size):
+        yield start, items[start : start + size]
+
+
+class SQSInterface(BaseInterface):
+    """SQS access. ``stage_queue``/``stage_dlq`` (queue *names*) need team, pipeline and stage."""
+
+    stage_queue = SsmAttribute()
+    stage_dlq = SsmAttribute()
+
+    @property
+    def sqs(self) -> Any:
+        """The SQS client (one per session)."""
+        return self.aws_session.client("sqs")
+
+    # ------------------------------------------------------------------ queue URLs
+    def get_queue_url(self, queue_name: str) -> str:
+        """URL of ``queue_name``, resolved with GetQueueUrl once per process and cached."""
+        require_str(queue_name, "queue_name")
+        sqs = self.sqs
+        cached = _url_cache.get(sqs, {}).get(queue_name)
+        if cached is not None:
+            return cached
+        try:
+            url = str(sqs.get_queue_url(QueueName=queue_name)["QueueUrl"])
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"queue {queue_name!r}") from exc
+        with _url_cache_lock:
+            _url_cache.setdefault(sqs, {})[queue_name] = url
+        return url
+
+    @property
+    def stage_queue_url(self) -> str:
+        """URL of the stage queue (resolved once, then cached)."""
+        return self.get_queue_url(self.stage_queue)
+
+    @property
+    def stage_dlq_url(self) -> str:
+        """URL of the stage dead-letter queue (resolved once, then cached)."""
+        return self.get_queue_url(self.stage_dlq)
+
+    def _queue_url(self, queue_url: str | None) -> str:
+        if queue_url is None:
+            return self.stage_queue_url
+        url = require_str(queue_url, "queue_url")
+        if "://" not in url:
+            raise InvalidArgumentError(
+                f"queue_url must be a queue URL, got {url!r}; resolve a queue name with get_queue_url()",
+                argument="queue_url",
+            )
+        return url
+
+    # ------------------------------------------------------------------ receive and delete
+    def receive_messages(
+        self,
+        max_num_messages: int = 1,
+        queue_url: str | None = None,
+        *,
+        delete: bool = True,
+        wait_time_seconds: int = 1,
+        visibility_timeout: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Receive up to ``max_num_messages`` (1-10) raw messages from ``queue_url`` (default: the
+        stage queue). ``delete=True`` deletes them first (at-most-once, the original's behaviour);
+        ``delete=False`` leaves that to :meth:`delete_messages` (at-least-once)."""
+        require_int(max_num_messages, "max_num_messages", 1, SQS_BATCH)
+        require_int(wait_time_seconds, "wait_time_seconds", 0, 20)
+        url = self._queue_url(queue_url)
+        kwargs: dict[str, Any] = {
+            "QueueUrl": url,
+            "MaxNumberOfMessages": max_num_messages,
+            "WaitTimeSeconds": wait_time_seconds,
+        }
+        if visibility_timeout is not None:
+            kwargs["VisibilityTimeout"] = require_int(visibility_timeout, "visibility_timeout", 0, 43_200)
+        try:
+            messages = list(self.sqs.receive_message(**kwargs).get("Messages", []))
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"queue {url}") from exc
+        if delete and messages:
+            self.delete_messages(messages, url)
+        return messages
+
+    def delete_messages(
+        self,
+        messages: Iterable[Mapping[str, Any] | str],
+        queue_url: str | None = None,
+        *,
+        raise_on_failure: bool = True,
+    ) -> dict[str, list[Any]]:
+        """Delete (acknowledge) ``messages`` — message dicts or receipt handles — with
+        DeleteMessageBatch, 10 per call. Returns ``{"Successful": [...], "Failed": [...]}`` whose
+        entry ``Id`` is the message's index in ``messages``; failures raise
+        :class:`BatchOperationError` unless ``raise_on_failure=False``."""
+        url = self._queue_url(queue_url)
+        handles: list[str] = []
+        for index, message in enumerate(messages if not isinstance(messages, Mapping | str) else [messages]):
+            handle = message.get("ReceiptHandle") if isinstance(message, Mapping) else message
+            if not isinstance(handle, str) or not handle:
+                raise InvalidArgumentError(
+                    f"messages[{index}] is neither a received message nor a receipt handle",
+                    argument="messages",
+                )
+            handles.append(handle)
+        result: dict[str, list[Any]] = {"Successful": [], "Failed": []}
+        for start, chunk in _chunks(handles, SQS_BATCH):
+            entries = [{"Id": str(start + i), "ReceiptHandle": h} for i, h in enumerate(chunk)]
+            try:
+                response = self.sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+            except _client_error() as exc:
+                raise translate_client_error(exc, f"queue {url}") from exc
+            result["Successful"].extend(response.get("Successful", []))
+            result["Failed"].extend(response.get("Failed", []))
+        if result["Failed"] and raise_on_failure:
+            raise BatchOperationError(
+                f"{len(result['Failed'])} of {len(handles)} message(s) could not be deleted from {url}: "
+                f"{[f.get('Code') for f in result['Failed']]}",
+                failed=result["Failed"],
+                successful=result["Successful"],
+            )
+        return result
+
+    #: At-least-once acknowledgement: delete only the messages the caller processed.
+    ack = delete_messages
+
+    def receive_min_max_messages(
+        self,
+        min_items_process: int = 1,
+        max_items_process: int = 100,
+        queue_url: str | None = None,
+        *,
+        wait_time_seconds: int = 5,
+    ) -> list[str]:
+        """Bodies of up to ``max_items_process`` messages (deleted: at-most-once), or ``[]`` when the
+        queue holds fewer than ``min_items_process``. Reads the queue it counted (``queue_url``,
+        default the stage queue), long-polls, and stops early when a receive comes back empty."""
+        require_int(min_items_process, "min_items_process", 0, 2**31)
+        require_int(max_items_process, "max_items_process", 1, 2**31)
+        url = self._queue_url(queue_url)
+        try:
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+            )
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"queue {url}") from exc
+        available = int(attributes.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
+        if available == 0 or min_items_process > available:
+            self.logger.info("Not enough messages - exiting")
+            return []
+        wanted = min(available, max_items_process)
+        bodies: list[str] = []
+        while len(bodies) < wanted:
+            batch = self.receive_messages(
+                min(SQS_BATCH, wanted - len(bodies)), url, wait_time_seconds=wait_time_seconds
+            )
+            if not batch:
+                break
+            bodies.extend(message["Body"] for message in batch)
+        return bodies
+
+    # ------------------------------------------------------------------ send
+    def send_message_to_fifo_queue(
+        self,
+        message: Any,
+        group_id: str,
+        queue_url: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Send ``message`` (str, or dict/list as JSON) to a FIFO queue (default: the stage queue)
+        and return the response (``MessageId``, ``SequenceNumber``). ``deduplication_id`` defaults
+        to a random uuid4, which works on queues without content-based de-duplication."""
+        body = _encode_body(message)
+        require_str(group_id, "group_id")
+        url = self._queue_url(queue_url)
+        dedup = (
+            require_str(deduplication_id, "deduplication_id")
+            if deduplication_id is not None
+            else str(uuid.uuid4())
+        )
+        try:
+            return dict(
+                self.sqs.send_message(
+                    QueueUrl=url, MessageBody=body, MessageGroupId=group_id, MessageDeduplicationId=dedup
+                )
+            )
+        except _client_error() as exc:
+            raise translate_client_error(exc, f"queue {url}") from exc
+
+    def send_batch_messages_to_fifo_queue(
+        self,
+        messages: Sequence[Any],
+        batch_size: int = SQS_BATCH,
+        group_id: str | None = None,
+        queue_url: str | None = None,
+        *,
+        raise_on_failure: bool = True,
+    ) -> dict[str, list[Any]]:
+        """Send ``messages`` with SendMessageBatch (``batch_size`` <= 10 per call), each with a uuid4
+        de-duplication id. Bodies: str as is, dict/list as JSON, anything else ``str(x)``.
+
+        Returns ``{"Successful": [...], "Failed": [...]}``; each entry's ``Id`` is the message's
+        index in ``messages``. Failures raise :class:`BatchOperationError` (carrying both lists)
+        unless ``raise_on_failure=False``.
+        """
+        if isinstance(messages, str | bytes | Mapping) or not isinstance(messages, Sequence):
+            raise InvalidArgumentTypeError("messages must be a list", argument="messages")
+        require_int(batch_size, "batch_size", 1, SQS_BATCH)
+        require_str(group_id, "group_id")
+        url = self._queue_url(queue_url)
+        bodies = [_encode_body(m, f"messages[{i}]", strict=False) for i, m in enumerate(messages)]
+        result: dict[str, list[Any]] = {"Successful": [], "Failed": []}
+        for start, chunk in _chunks(bodies, batch_size):
+            entries = [
+                {
+                    "Id": str(start + i),
+                    "MessageBody": body,
+                    "MessageGroupId": group_id,
+                    "MessageDeduplicationId": str(uuid.uuid4()),
+                }
+                for i, body in enumerate(chunk)
+            ]
+            try:
+                response = self.sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            except _client_error() as exc:
+                raise translate_client_error(exc, f"queue {url}") from exc
+            result["Successful"].extend(response.get("Successful", []))
+            result["Failed"].extend(response.get("Failed", []))
+        if result["Failed"] and raise_on_failure:
+            raise BatchOperationError(
+                f"{len(result['Failed'])} of {len(bodies)} message(s) were not sent to {url}: "
+                f"{[(f.get('Id'), f.get('Code')) for f in result['Failed']]}",
+                failed=result["Failed"],
+                successful=result["Successful"],
+            )
+        return result

@@ -1,0 +1,285 @@
+"""SDLF configuration from SSM: one table, one batched read, one process-wide TTL cache.
+
+Why: the original read up to 12 parameters with one ``GetParameter`` each in every constructor, and
+failed the whole client when one optional parameter was absent. Here the table below is the only
+place that knows the parameter names (byte-exact with SDLF 2.11.x, spec §3.1). The first time an
+attribute is read, every parameter the client's context needs is fetched with ``GetParameters``
+(<= 10 names per call, ``WithDecryption=True``) and kept in a process-wide cache for
+``DATALAKE_SSM_CACHE_TTL`` seconds (default 300; 0 disables caching). Absent parameters are cached
+too, and only the attribute that needs one raises :class:`ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from datalake_library.errors import ConfigurationError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from datalake_library.aws.session import AwsSession
+
+__all__ = [
+    "CACHE_TTL_ENV",
+    "DEFAULT_CACHE_TTL",
+    "PARAMETERS",
+    "ParameterResolver",
+    "ParameterSpec",
+    "cache_ttl",
+    "clear_parameter_cache",
+    "parameter_names",
+]
+
+logger = logging.getLogger(__name__)
+
+CACHE_TTL_ENV = "DATALAKE_SSM_CACHE_TTL"
+DEFAULT_CACHE_TTL = 300.0
+#: GetParameters accepts at most 10 names per request.
+GET_PARAMETERS_MAX_NAMES = 10
+CONTEXT_FIELDS = ("team", "pipeline", "stage")
+
+
+def _last_arn_segment(value: str) -> str:
+    """Legacy values of /SDLF2/S3/AnalyticsBucket were bucket ARNs; keep the bucket name."""
+    return value.split(":")[-1]
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One SSM-backed attribute: its name template, the context it needs, and a post-processor."""
+
+    attribute: str
+    template: str
+    requires: tuple[str, ...] = ()
+    postprocess: Callable[[str], str] | None = None
+    note: str = ""
+
+    def name(self, context: dict[str, str | None]) -> str:
+        return self.template.format(**{k: context.get(k) or "" for k in CONTEXT_FIELDS})
+
+
+_TEAM_PIPELINE_STAGE = ("team", "pipeline", "stage")
+
+#: attribute -> parameter (spec §3.1). ``stage`` is appended verbatim after ``pipeline``.
+PARAMETERS: dict[str, ParameterSpec] = {
+    spec.attribute: spec
+    for spec in (
+        ParameterSpec("raw_bucket", "/SDLF2/S3/RawBucket"),
+        ParameterSpec("stage_bucket", "/SDLF2/S3/StageBucket"),
+        ParameterSpec("analytics_bucket", "/SDLF2/S3/AnalyticsBucket", postprocess=_last_arn_segment),
+        ParameterSpec("artifacts_bucket", "/SDLF2/S3/ArtifactsBucket"),
+        ParameterSpec("object_metadata_table", "/SDLF2/Dynamo/ObjectCatalog"),
+        ParameterSpec(
+            "manifests_table", "/SDLF2/Dynamo/Manifests", note="published only when pLegacyTables=true"
+        ),
+        ParameterSpec("state_machine_arn", "/SDLF/SM/{team}/{pipeline}{stage}SM", _TEAM_PIPELINE_STAGE),
+        ParameterSpec(
+            "stage_queue",
+            "/SDLF/SQS/{team}/{pipeline}{stage}Queue",
+            _TEAM_PIPELINE_STAGE,
+            note="published only when the stage has an event pattern",
+        ),
+        ParameterSpec(
+            "stage_dlq",
+            "/SDLF/SQS/{team}/{pipeline}{stage}DLQ",
+            _TEAM_PIPELINE_STAGE,
+            note="published only when the stage has an event pattern",
+        ),
+        ParameterSpec("data_kms_key", "/SDLF2/KMS/KeyArn"),
+        ParameterSpec(
+            "team_data_kms_key",
+            "/SDLF/KMS/{team}/DataKeyId",
+            ("team",),
+            note="published only for legacy teams (pLegacyTeam=true)",
+        ),
+        ParameterSpec("team_infra_kms_key", "/SDLF/KMS/{team}/InfraKeyId", ("team",)),
+    )
+}
+
+
+def cache_ttl() -> float:
+    """Seconds a cached parameter stays valid (``$DATALAKE_SSM_CACHE_TTL``, default 300)."""
+    raw = os.environ.get(CACHE_TTL_ENV)
+    if raw is None or raw.strip() == "":
+        return DEFAULT_CACHE_TTL
+    try:
+        ttl = float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{CACHE_TTL_ENV}={raw!r} is not a number of seconds", parameter=CACHE_TTL_ENV
+        ) from None
+    if ttl < 0:
+        raise ConfigurationError(f"{CACHE_TTL_ENV}={raw!r} must not be negative", parameter=CACHE_TTL_ENV)
+    return ttl
+
+
+class _ParameterCache:
+    """name -> (value or None when absent, expiry), per SSM client.
+
+    Keyed weakly on the SSM client so that a different account/endpoint (a new client) never sees
+    another's values, and dropping the shared sessions (tests) drops the cache with them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_client: weakref.WeakKeyDictionary[Any, dict[str, tuple[str | None, float]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def lookup(self, client: Any, name: str, now: float) -> tuple[bool, str | None]:
+        entries = self._by_client.get(client)
+        if entries is None:
+            return False, None
+        entry = entries.get(name)
+        if entry is None or entry[1] <= now:
+            return False, None
+        return True, entry[0]
+
+    def store(self, client: Any, values: dict[str, str | None], expires: float) -> None:
+        with self._lock:
+            entries = self._by_client.get(client)
+            if entries is None:
+                entries = self._by_client[client] = {}
+            for name, value in values.items():
+                entries[name] = (value, expires)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_client.clear()
+
+
+_cache = _ParameterCache()
+
+
+def clear_parameter_cache() -> None:
+    """Forget every cached SSM value in this process (tests; after changing parameters)."""
+    _cache.clear()
+
+
+def parameter_names(
+    team: str | None = None, pipeline: str | None = None, stage: str | None = None
+) -> list[str]:
+    """Every SSM name a client with this context reads, in table order (documentation, fixtures)."""
+    context = {"team": team, "pipeline": pipeline, "stage": stage}
+    return [spec.name(context) for spec in PARAMETERS.values() if all(context[f] for f in spec.requires)]
+
+
+def _chunks(names: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(names), size):
+        yield names[start : start + size]
+
+
+class ParameterResolver:
+    """Resolves SSM-backed attributes for one team/pipeline/stage context, lazily and in bulk."""
+
+    def __init__(
+        self,
+        aws: AwsSession,
+        team: str | None = None,
+        pipeline: str | None = None,
+        stage: str | None = None,
+    ) -> None:
+        self._aws = aws
+        self.context: dict[str, str | None] = {"team": team, "pipeline": pipeline, "stage": stage}
+        self._lock = threading.Lock()
+
+    def _describe_context(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.context.items())
+
+    def spec(self, attribute: str) -> ParameterSpec:
+        try:
+            return PARAMETERS[attribute]
+        except KeyError:
+            raise ConfigurationError(
+                f"{attribute!r} is not an SSM-backed attribute", attribute=attribute
+            ) from None
+
+    def parameter_name(self, attribute: str) -> str:
+        """The SSM name for ``attribute`` in this context; ConfigurationError if context is missing."""
+        spec = self.spec(attribute)
+        missing = [field for field in spec.requires if not self.context.get(field)]
+        if missing:
+            raise ConfigurationError(
+                f"{attribute} needs {', '.join(missing)} (parameter {spec.template}); "
+                f"this client was created with {self._describe_context()}",
+                attribute=attribute,
+                missing_context=missing,
+                context=self.context,
+            )
+        return spec.name(self.context)
+
+    def context_names(self) -> list[str]:
+        """Every parameter name this context can resolve."""
+        team, pipeline, stage = (self.context[f] for f in CONTEXT_FIELDS)
+        return parameter_names(team, pipeline, stage)
+
+    def get(self, attribute: str) -> str:
+        """The value of ``attribute``, fetching this context's parameters on first use."""
+        name = self.parameter_name(attribute)
+        spec = PARAMETERS[attribute]
+        ssm = self._aws.client("ssm")
+        found, value = _cache.lookup(ssm, name, time.monotonic())
+        if not found:
+            with self._lock:
+                found, value = _cache.lookup(ssm, name, time.monotonic())
+                if not found:
+                    self._refresh(ssm, name)
+                    found, value = _cache.lookup(ssm, name, float("-inf"))
+        if value is None:
+            note = f" ({spec.note})" if spec.note else ""
+            raise ConfigurationError(
+                f"SSM parameter {name} for {attribute} does not exist{note}; "
+                f"client context: {self._describe_context()}",
+                attribute=attribute,
+                parameter=name,
+                context=self.context,
+            )
+        return spec.postprocess(value) if spec.postprocess else value
+
+    def _refresh(self, ssm: Any, needed: str) -> None:
+        """GetParameters for every name of this context that is not cached (and ``needed``)."""
+        now = time.monotonic()
+        names = [n for n in self.context_names() if not _cache.lookup(ssm, n, now)[0]]
+        if needed not in names:
+            names.append(needed)
+        values: dict[str, str | None] = {}
+        for chunk in _chunks(names, GET_PARAMETERS_MAX_NAMES):
+            values.update(self._get_parameters(ssm, chunk))
+        ttl = cache_ttl()
+        # ttl == 0 disables caching across accesses; the value is still used for this access.
+        expires = time.monotonic() + ttl if ttl > 0 else now
+        _cache.store(ssm, values, expires)
+
+    def _get_parameters(self, ssm: Any, names: list[str]) -> dict[str, str | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            response = ssm.get_parameters(Names=names, WithDecryption=True)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "ThrottlingException":
+                logger.warning("SSM RATE LIMIT REACHED reading %d parameters", len(names))
+            raise ConfigurationError(
+                f"could not read SSM parameters {names}: {code or exc}",
+                parameter=names[0],
+                context=self.context,
+            ) from exc
+        except BotoCoreError as exc:
+            raise ConfigurationError(
+                f"could not read SSM parameters {names}: {exc}", parameter=names[0], context=self.context
+            ) from exc
+        values: dict[str, str | None] = dict.fromkeys(response.get("InvalidParameters", []))
+        for parameter in response.get("Parameters", []):
+            values[parameter["Name"]] = parameter["Value"]
+        for name in names:
+            values.setdefault(name, None)
+        logger.debug(
+            "read %d SSM parameters (%d absent)", len(names), sum(v is None for v in values.values())
+        )
+        return values
