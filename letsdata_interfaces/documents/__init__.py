@@ -1,0 +1,1 @@
+"""LetsData interfaces: documents (import classes from their modules)."""

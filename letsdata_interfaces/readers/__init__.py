@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers (import classes from their modules)."""

@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.dynamodb (import classes from their modules)."""

@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.dynamodbstreams (import classes from their modules)."""

@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.kinesis (import classes from their modules)."""

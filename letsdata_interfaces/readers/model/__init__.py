@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.model (import classes from their modules)."""

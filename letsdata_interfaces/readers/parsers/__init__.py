@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.parsers (import classes from their modules)."""

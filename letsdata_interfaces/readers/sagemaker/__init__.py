@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.sagemaker (import classes from their modules)."""

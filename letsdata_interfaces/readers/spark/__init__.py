@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.spark (import classes from their modules)."""

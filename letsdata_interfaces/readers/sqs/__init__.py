@@ -1,0 +1,1 @@
+"""LetsData interfaces: readers.sqs (import classes from their modules)."""

@@ -1,0 +1,17 @@
+"""Request factory for SingleFileParser; the module path is the original's, the rules live in function_table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from letsdata_service.dispatch import build_service_request
+from letsdata_service.Service import InterfaceNames, ServiceRequest
+
+
+def getSingleFileParserRequest(
+    requestId: Any, letsDataAuth: Any, interfaceName: Any, functionName: Any, data: Any, batchedData: Any
+) -> ServiceRequest:
+    """Validate a SingleFileParser request and return the runnable ServiceRequest (spec 3 and 7)."""
+    return build_service_request(
+        InterfaceNames.SingleFileParser, requestId, letsDataAuth, interfaceName, functionName, data, batchedData
+    )

@@ -1,0 +1,17 @@
+"""Request factory for SparkReducerInterface; the module path is the original's, the rules live in function_table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from letsdata_service.dispatch import build_service_request
+from letsdata_service.Service import InterfaceNames, ServiceRequest
+
+
+def getSparkReducerInterfaceServiceRequest(
+    requestId: Any, letsDataAuth: Any, interfaceName: Any, functionName: Any, data: Any, batchedData: Any
+) -> ServiceRequest:
+    """Validate a SparkReducerInterface request and return the runnable ServiceRequest (spec 3 and 7)."""
+    return build_service_request(
+        InterfaceNames.SparkReducerInterface, requestId, letsDataAuth, interfaceName, functionName, data, batchedData
+    )

@@ -1,0 +1,7 @@
+"""Request parsing, validation and dispatch of the LetsData bridge.
+
+Submodules are imported lazily by the request parser (a Spark request never costs a SQS import and
+vice versa); nothing is re-exported here.
+"""
+
+__version__ = "1.0.0"

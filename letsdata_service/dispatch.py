@@ -1,0 +1,103 @@
+"""Turn a validated envelope into a runnable request: one call, or one call per ``batchedData`` item.
+
+Every per-interface factory module (``SingleFileParserService`` ...) is a one-line call into
+:func:`build_service_request`; the differences between functions live only in
+:mod:`letsdata_service.function_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from letsdata_service import registry
+from letsdata_service.function_table import FunctionSpec, lookup, validate_data
+from letsdata_service.Service import InterfaceNames, LetsDataAuthParams, ServiceRequest
+from letsdata_utils.errors import LetsDataImplementationError
+from letsdata_utils.logging_utils import logger
+from letsdata_utils.request_utils import exception_body, getJsonObject, success_body
+from letsdata_utils.validations import letsdata_assert
+
+
+def bound_method(spec: FunctionSpec) -> Callable[..., Any]:
+    """The shared implementation instance's method for ``spec`` (clear error if it has none)."""
+    impl = registry.get_implementation(spec.interface)
+    method = getattr(impl, spec.function, None)
+    if not callable(method):
+        raise LetsDataImplementationError(
+            f"letsdata implementation - {registry.implementation_label(spec.interface)} implements "
+            f"{spec.interface.name} but has no method {spec.function}")
+    return method
+
+
+class FunctionRequest(ServiceRequest):
+    """A single ``data`` call: :meth:`execute` returns the user method's raw return value."""
+
+    #: The handler serialises the result with getJsonObject.
+    result_is_serialised = False
+
+    def __init__(self, requestId: str, letsDataAuth: LetsDataAuthParams, spec: FunctionSpec,
+                 args: list[Any]) -> None:
+        super().__init__(requestId, letsDataAuth, spec.interface, spec.function)
+        self.spec = spec
+        self.args = args
+
+    def execute(self) -> object:
+        return bound_method(self.spec)(*self.args)
+
+
+class BatchFunctionRequest(ServiceRequest):
+    """A ``batchedData`` call: each item is validated, run and serialised on its own.
+
+    :meth:`execute` returns the list of per-item bodies (``{"statusCode": "SUCCESS", "data": ...}`` or
+    the error body), already JSON-ready; a failing item never affects the others.
+    """
+
+    result_is_serialised = True
+
+    def __init__(self, requestId: str, letsDataAuth: LetsDataAuthParams, spec: FunctionSpec,
+                 items: list[Any]) -> None:
+        super().__init__(requestId, letsDataAuth, spec.interface, spec.function)
+        self.spec = spec
+        self.items = items
+
+    def execute(self) -> list[dict[str, Any]]:
+        method = bound_method(self.spec)
+        results: list[dict[str, Any]] = []
+        failed = 0
+        for index, item in enumerate(self.items):
+            try:
+                args = validate_data(self.spec, item, f"batchedData[{index}]")
+                results.append(success_body(getJsonObject(method(*args))))
+            except Exception as err:
+                failed += 1
+                results.append(exception_body(err))
+        if failed:
+            logger.warning("letsdata batch - %s: %d of %d items failed", self.log_context(), failed,
+                           len(self.items))
+        return results
+
+
+def build_service_request(interface: InterfaceNames, requestId: Any, letsDataAuth: Any, interfaceName: Any,
+                          functionName: Any, data: Any, batchedData: Any) -> ServiceRequest:
+    """The factory behind every ``get<Interface>...Request`` (spec 3, steps 5-7 of the validation order)."""
+    try:
+        given = registry.interface_of(interfaceName)
+    except ValueError:
+        given = None
+    letsdata_assert(given is interface,
+                    f"invalid interface - the {interface.name} service cannot handle interface {interfaceName!r}")
+    if isinstance(letsDataAuth, dict):
+        letsDataAuth = LetsDataAuthParams(letsDataAuth)
+    letsdata_assert(isinstance(letsDataAuth, LetsDataAuthParams),
+                    f"invalid letsdataAuth - {interface.name} requires letsdataAuth, got {type(letsDataAuth).__name__}")
+    spec = lookup(interface, functionName)
+    letsdata_assert(batchedData is None or isinstance(batchedData, list),
+                    f"invalid batchedData - {spec.label} requires batchedData to be a list or null, got "
+                    f"{type(batchedData).__name__}")
+    if batchedData:
+        letsdata_assert(data is None or data == {},
+                        f"invalid data - {spec.label} got both data and a non-empty batchedData; send the "
+                        "records in batchedData only")
+        return BatchFunctionRequest(requestId, letsDataAuth, spec, batchedData)
+    return FunctionRequest(requestId, letsDataAuth, spec, validate_data(spec, data))
