@@ -326,7 +326,7 @@ def _options(options: Mapping[str, Any] | None, role: str) -> dict[str, str]:
 
 def _format(fmt: Any, supported: Sequence[str], role: str) -> str:
     name = fmt.lower() if isinstance(fmt, str) else None
-    if name not in supported:
+    if name is None or name not in supported:
         raise SparkConfigurationError(f"{fmt} {role} not supported (supported: {', '.join(supported)})")
     return name
 
