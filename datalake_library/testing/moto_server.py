@@ -6,6 +6,7 @@ awslambdaric-run handlers can reach through ``AWS_ENDPOINT_URL``.
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 import urllib.request
@@ -39,6 +40,11 @@ class MotoServer:
     def start(self) -> MotoServer:
         from moto.server import ThreadedMotoServer
 
+        # werkzeug logs every request at INFO; once anything configures the root logger (the
+        # library's init_logger does) that floods test output and benchmark timings.
+        werkzeug = logging.getLogger("werkzeug")
+        if werkzeug.level == logging.NOTSET:
+            werkzeug.setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
         deadline = time.monotonic() + 15
