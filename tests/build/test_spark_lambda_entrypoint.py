@@ -1,0 +1,126 @@
+"""container/spark-lambda-entrypoint.sh: Spark's /tmp directories and driver heap, made at start.
+
+The wrapper is run for real with a temporary scratch root and, in place of the base image's
+/lambda-entrypoint.sh, a tiny script that reports the environment and arguments it was exec'd with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.build.conftest import BASH, ROOT
+
+ENTRYPOINT = ROOT / "container" / "spark-lambda-entrypoint.sh"
+
+
+@pytest.fixture
+def next_entrypoint(tmp_path: Path) -> Path:
+    script = tmp_path / "next.py"
+    script.write_text(
+        "import json, os, sys\n"
+        "json.dump({'argv': sys.argv[1:], 'env': {k: v for k, v in os.environ.items() if k.startswith('SPARK_')}},"
+        " sys.stdout)\n"
+    )
+    wrapper = tmp_path / "next.sh"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{script}" "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def start(tmp_path: Path, next_entrypoint: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "LETSDATA_SPARK_TMP": str(tmp_path / "spark"),
+            "LETSDATA_NEXT_ENTRYPOINT": str(next_entrypoint)}
+    return subprocess.run(
+        [BASH, str(ENTRYPOINT), "letsdata_lambda_function.lambda_handler"],
+        capture_output=True, text=True, env={**base, **env}, timeout=30, check=False,
+    )
+
+
+def read_defaults(conf_dir: Path) -> dict[str, str]:
+    pairs = (line.split(None, 1) for line in (conf_dir / "spark-defaults.conf").read_text().splitlines() if line)
+    return {key: value.strip() for key, value in pairs}
+
+
+def test_is_shellcheck_clean_strict_and_executable() -> None:
+    text = ENTRYPOINT.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in text
+    assert ENTRYPOINT.stat().st_mode & 0o111
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "shellcheck"), str(ENTRYPOINT)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_creates_directories_and_sizes_heap_from_lambda_memory(tmp_path, next_entrypoint) -> None:
+    result = start(tmp_path, next_entrypoint, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="3008")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["argv"] == ["letsdata_lambda_function.lambda_handler"]
+    env = report["env"]
+    spark = tmp_path / "spark"
+    assert env["SPARK_DRIVER_MEMORY"] == "1804m"  # 60 % of 3008 MB
+    assert env["SPARK_LOCAL_DIRS"] == str(spark / "local")
+    assert env["SPARK_CONF_DIR"] == str(spark / "conf")
+    for name in ("local", "logs", "work", "conf", "warehouse", "ivy", "derby"):
+        assert (spark / name).is_dir(), name
+    defaults = read_defaults(spark / "conf")
+    assert defaults["spark.driver.memory"] == "1804m"
+    assert defaults["spark.local.dir"] == str(spark / "local")
+    assert defaults["spark.driver.bindAddress"] == "127.0.0.1"
+    assert defaults["spark.ui.enabled"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("env", "heap"),
+    [
+        ({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "10240"}, "6144m"),
+        ({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128"}, "256m"),  # floor
+        ({}, "614m"),  # outside Lambda: 1024 MB assumed
+        ({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048", "LETSDATA_SPARK_DRIVER_MEMORY_PERCENT": "75"}, "1536m"),
+        ({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048", "SPARK_DRIVER_MEMORY": "3g"}, "3g"),  # explicit wins
+    ],
+)
+def test_heap_follows_memory_setting(tmp_path, next_entrypoint, env, heap) -> None:
+    result = start(tmp_path, next_entrypoint, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["env"]["SPARK_DRIVER_MEMORY"] == heap
+    assert read_defaults(tmp_path / "spark" / "conf")["spark.driver.memory"] == heap
+
+
+def test_second_start_reuses_existing_directories(tmp_path, next_entrypoint) -> None:
+    assert start(tmp_path, next_entrypoint).returncode == 0
+    result = start(tmp_path, next_entrypoint, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="4096")
+    assert result.returncode == 0, result.stderr
+    assert read_defaults(tmp_path / "spark" / "conf")["spark.driver.memory"] == "2457m"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "lots"}, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a whole number"),
+        ({"LETSDATA_SPARK_DRIVER_MEMORY_PERCENT": "95"}, "from 10 to 90"),
+        ({"LETSDATA_SPARK_DRIVER_MEMORY_PERCENT": "x"}, "from 10 to 90"),
+        ({"SPARK_DRIVER_MEMORY": "-Xmx1g"}, "SPARK_DRIVER_MEMORY must look like"),
+    ],
+)
+def test_bad_settings_stop_with_a_clear_message(tmp_path, next_entrypoint, env, message) -> None:
+    result = start(tmp_path, next_entrypoint, **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert result.stdout == "", "the runtime must not start with a bad configuration"
+
+
+def test_unwritable_scratch_root_is_reported(tmp_path, next_entrypoint) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = start(tmp_path, next_entrypoint, LETSDATA_SPARK_TMP=str(blocker / "spark"))
+
+    assert result.returncode != 0
+    assert "cannot create Spark directories" in result.stderr
