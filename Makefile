@@ -29,6 +29,8 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/hadolint dockerfile
+	$(VENV)/bin/shellcheck .ci/run $(wildcard *.sh container/*.sh scripts/*.sh)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy datalake_library letsdata_interfaces letsdata_service letsdata_utils letsdata_local letsdata_lambda_function.py
