@@ -115,7 +115,7 @@ def get_implementation(interfaceName: InterfaceNames | str) -> Any:
             return cached[1]
         spec, source = implementation_spec(iface)
         cls = spec if isinstance(spec, type) else load_class(spec, f"{iface.name} (from {source})")
-        label = f"{cls.__module__}:{cls.__qualname__}"
+        label = spec.strip() if isinstance(spec, str) else f"{cls.__module__}:{cls.__qualname__}"
         try:
             instance = cls()
         except Exception as exc:
