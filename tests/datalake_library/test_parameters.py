@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datalake_library import DataLakeClient, KMSInterface, S3Interface
+from datalake_library import DataLakeClient, S3Interface
 from datalake_library.errors import ConfigurationError, DatalakeLibraryError
 from datalake_library.parameters import PARAMETERS, clear_parameter_cache, parameter_names
 from tests.datalake_library.helpers import ThrottleFirst, counting_session
@@ -19,7 +19,11 @@ FOUNDATION = [
     "/SDLF2/KMS/KeyArn",
 ]
 TEAM = ["/SDLF/KMS/engineering/DataKeyId", "/SDLF/KMS/engineering/InfraKeyId"]
-STAGE_A = ["/SDLF/SM/engineering/mainASM", "/SDLF/SQS/engineering/mainAQueue", "/SDLF/SQS/engineering/mainADLQ"]
+STAGE_A = [
+    "/SDLF/SM/engineering/mainASM",
+    "/SDLF/SQS/engineering/mainAQueue",
+    "/SDLF/SQS/engineering/mainADLQ",
+]
 ALL_ATTRIBUTES = {
     "s3": ["raw_bucket", "stage_bucket", "analytics_bucket", "artifacts_bucket"],
     "dynamo": ["object_metadata_table", "manifests_table"],
