@@ -15,22 +15,26 @@ LOGGER_NAME = "letsdata"
 DEFAULT_LEVEL = "INFO"
 
 
-def level_from_environment(value: str | None = None) -> int:
-    """Translate ``LOG_LEVEL`` (any case, name or number) into a logging level; unknown -> INFO."""
-    raw = os.environ.get("LOG_LEVEL", DEFAULT_LEVEL) if value is None else value
-    text = raw.strip().upper()
+def _parse_level(text: str) -> int | None:
+    text = text.strip().upper()
     if text.isdigit():
         return int(text)
     level = logging.getLevelName(text)
-    return level if isinstance(level, int) else logging.INFO
+    return level if isinstance(level, int) else None
+
+
+def level_from_environment(value: str | None = None) -> int:
+    """Translate ``LOG_LEVEL`` (any case, a name or a number) into a logging level; unknown -> INFO."""
+    raw = os.environ.get("LOG_LEVEL", DEFAULT_LEVEL) if value is None else value
+    level = _parse_level(raw)
+    return logging.INFO if level is None else level
 
 
 def _configure() -> logging.Logger:
     log = logging.getLogger(LOGGER_NAME)
     log.setLevel(level_from_environment())
     raw = os.environ.get("LOG_LEVEL")
-    if raw is not None and not isinstance(logging.getLevelName(raw.strip().upper()), int) \
-            and not raw.strip().isdigit():
+    if raw is not None and _parse_level(raw) is None:
         log.warning("letsdata logging - unknown LOG_LEVEL %r, using INFO", raw)
     return log
 
