@@ -78,7 +78,7 @@ def test_construction_makes_no_call_and_builds_no_client(mocked_sdlf) -> None:
 def test_second_client_reuses_clients_of_first(mocked_sdlf) -> None:
     session = CountingSession(region_name="us-east-1")
     first = DataLakeClient("engineering", pipeline="main", stage="A", session=session)
-    first.s3.raw_bucket, first.s3.s3, first.sqs.stage_queue_url
+    _ = first.s3.raw_bucket, first.s3.s3, first.sqs.stage_queue_url
     built = list(session.built)
     second = DataLakeClient("engineering", pipeline="main", stage="A", session=session)
     assert second.s3.s3 is first.s3.s3 and second.sqs.sqs is first.sqs.sqs
@@ -114,7 +114,7 @@ def test_session_config_and_user_agent(mocked_sdlf) -> None:
     assert config.user_agent is None  # the SDK's own user agent is kept
     assert config.user_agent_extra.startswith(f"awssdlf/{__version__}")
     assert config.retries["mode"] == "standard" and config.retries["max_attempts"] >= 1
-    client.s3.raw_bucket
+    _ = client.s3.raw_bucket
     agents = [request.headers["User-Agent"] for request in recorder.sends]
     agents = [a.decode() if isinstance(a, bytes) else a for a in agents]
     assert agents and all(f"awssdlf/{__version__}" in a and "Botocore/" in a for a in agents)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,7 @@ def test_serialize_rejects_floats_and_non_mappings_with_library_errors() -> None
 
 
 def test_floats_to_decimals_is_deep_and_non_mutating() -> None:
-    original = {"a": 0.1, "b": [1.5, {"c": 2.25}], "d": True, "e": 3, "f": (0.5,)}
+    original: dict[str, Any] = {"a": 0.1, "b": [1.5, {"c": 2.25}], "d": True, "e": 3, "f": (0.5,)}
     converted = floats_to_decimals(original)
     assert converted == {
         "a": Decimal("0.1"),
