@@ -11,24 +11,20 @@ function error).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import EVENTS_DIR, ROOT
-from tests.support.runtime_api_server import InvocationResult, RuntimeApiServer
+from tests.support.runtime_api_server import InvocationResult, LambdaProcess, awslambdaric_process
 
 HANDLER = "letsdata_lambda_function.lambda_handler"
 EVENT_NAMES = sorted(p.stem for p in EVENTS_DIR.glob("*.json"))
 FALLBACK_EXPECTED = "Not Yet Implemented"
-COLD_START_TIMEOUT = 60.0
 
 
 def expected_substring(name: str) -> str:
@@ -37,64 +33,8 @@ def expected_substring(name: str) -> str:
     return path.read_text(encoding="utf-8").strip() if path.exists() else FALLBACK_EXPECTED
 
 
-class LambdaProcess:
-    """A Runtime API server plus an awslambdaric subprocess serving the LetsData handler."""
-
-    def __init__(self, server: RuntimeApiServer, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-        self.server = server
-        self.proc = proc
-        self.log_path = log_path
-
-    def invoke(self, event: Any) -> InvocationResult:
-        request_id = self.server.submit(event)
-        try:
-            return self.server.result(request_id, timeout=COLD_START_TIMEOUT)
-        except TimeoutError as exc:
-            raise AssertionError(f"{exc}; client exit code {self.proc.poll()}; log:\n{self.log()}") from exc
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
-
-
-@contextmanager
-def lambda_process(extra_env: dict[str, str] | None = None) -> Iterator[LambdaProcess]:
-    """Start the server and the client; the client is always terminated (then killed) on exit."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LETSDATA_IMPL_", "AWS_LAMBDA_"))}
-    with RuntimeApiServer() as server, tempfile.TemporaryDirectory(prefix="ric-") as tmp:
-        env.update(
-            {
-                "AWS_LAMBDA_RUNTIME_API": server.address,
-                "AWS_LAMBDA_FUNCTION_NAME": "letsdata-bridge-test",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-                "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/letsdata-bridge-test",
-                "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/22/[$LATEST]0123456789abcdef",
-                "LAMBDA_TASK_ROOT": str(ROOT),
-                "PYTHONPATH": str(ROOT),
-                "LETS_DATA_STAGE": "Test",
-                "AWS_REGION": "us-east-1",
-                **(extra_env or {}),
-            }
-        )
-        log_path = Path(tmp) / "client.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "awslambdaric", HANDLER],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            yield LambdaProcess(server, proc, log_path)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+def lambda_process(extra_env: dict[str, str] | None = None) -> AbstractContextManager[LambdaProcess]:
+    return awslambdaric_process(HANDLER, ROOT, {"LETS_DATA_STAGE": "Test", **(extra_env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +138,24 @@ def test_example_batched_request(example_lambda: LambdaProcess) -> None:
     assert items[1]["data"]["document"]["errorStartoffsetMap"] == {"keys": '{"k": "v"}'}
     assert items[2]["exception"]["errorType"] == "Exception"
     assert all(r.kind == "response" for r in example_lambda.server.results.values())
+
+
+def test_the_test_server_sees_raised_errors_and_init_errors(tmp_path: Path) -> None:
+    """Guard for the checks above: a handler that raises does reach /error, a broken import /init/error."""
+    (tmp_path / "raising.py").write_text(
+        "def handler(event, context):\n    raise ValueError('boom ' + context.aws_request_id)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "broken.py").write_text("import no_such_module_here\n", encoding="utf-8")
+    with awslambdaric_process("raising.handler", tmp_path) as running:
+        result = running.invoke({"x": 1})
+        assert result.kind == "error"
+        assert result.json()["errorType"] == "ValueError"
+        assert result.json()["errorMessage"] == f"boom {result.request_id}"
+    with awslambdaric_process("broken.handler", tmp_path) as running:
+        running.server.submit({"x": 1})
+        deadline = time.monotonic() + 30
+        while not running.server.init_errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.server.init_errors, running.log()
+        assert "no_such_module_here" in running.server.init_errors[0].body.decode()

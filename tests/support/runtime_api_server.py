@@ -15,13 +15,20 @@ for a delayed ACK (about 40 ms instead of 0.5 ms).
 from __future__ import annotations
 
 import json
+import os
 import queue
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 RUNTIME_PREFIX = "/2018-06-01/runtime"
@@ -206,3 +213,72 @@ class RuntimeApiServer:
                 server._record(result)
 
         return Handler
+
+
+class LambdaProcess:
+    """A Runtime API server plus the ``awslambdaric`` subprocess it serves (see :func:`awslambdaric_process`)."""
+
+    def __init__(self, server: RuntimeApiServer, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+        self.server = server
+        self.proc = proc
+        self.log_path = log_path
+
+    def invoke(self, event: Any, timeout: float = 60.0) -> InvocationResult:
+        """Queue one event and wait for the client's result; a timeout includes the client's log."""
+        request_id = self.server.submit(event)
+        try:
+            return self.server.result(request_id, timeout=timeout)
+        except TimeoutError as exc:
+            raise AssertionError(f"{exc}; client exit code {self.proc.poll()}; log:\n{self.log()}") from exc
+
+    def log(self) -> str:
+        """The tail of the client's combined stdout/stderr."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+@contextmanager
+def awslambdaric_process(
+    handler: str, task_root: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[LambdaProcess]:
+    """Run ``python -m awslambdaric <handler>`` against a fresh Runtime API server.
+
+    The environment is what Lambda sets for a function (platform-notes §4) with ``LAMBDA_TASK_ROOT``
+    and ``PYTHONPATH`` at ``task_root``; inherited ``LETSDATA_IMPL_*`` / ``AWS_LAMBDA_*`` variables are
+    dropped so only ``extra_env`` selects implementations. The client is always terminated (then
+    killed if it does not exit) when the block ends, whatever happened inside it.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LETSDATA_IMPL_", "AWS_LAMBDA_"))}
+    with RuntimeApiServer() as server, tempfile.TemporaryDirectory(prefix="ric-") as tmp:
+        env.update(
+            {
+                "AWS_LAMBDA_RUNTIME_API": server.address,
+                "AWS_LAMBDA_FUNCTION_NAME": "letsdata-bridge-test",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/letsdata-bridge-test",
+                "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/22/[$LATEST]0123456789abcdef",
+                "LAMBDA_TASK_ROOT": str(task_root),
+                "PYTHONPATH": str(task_root),
+                "AWS_REGION": env.get("AWS_REGION") or "us-east-1",
+                **(extra_env or {}),
+            }
+        )
+        log_path = Path(tmp) / "client.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "awslambdaric", handler],
+                cwd=task_root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            yield LambdaProcess(server, proc, log_path)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
