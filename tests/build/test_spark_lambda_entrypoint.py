@@ -124,3 +124,49 @@ def test_unwritable_scratch_root_is_reported(tmp_path, next_entrypoint) -> None:
 
     assert result.returncode != 0
     assert "cannot create Spark directories" in result.stderr
+
+
+SPARK_PROBE = """
+import json
+from pyspark.sql import SparkSession
+
+spark = SparkSession.builder.master("local[1]").appName("entrypoint-probe").getOrCreate()
+try:
+    conf = spark.sparkContext.getConf()
+    json.dump({
+        "driver_memory": conf.get("spark.driver.memory"),
+        "local_dir": conf.get("spark.local.dir"),
+        "max_heap": spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory(),
+        "rows": spark.range(10).count(),
+    }, open(__import__("sys").argv[1], "w"))
+finally:
+    spark.stop()
+"""
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_pyspark_started_after_the_entrypoint_gets_the_computed_heap(tmp_path) -> None:
+    """The real mechanism: spark-submit reads SPARK_CONF_DIR/spark-defaults.conf and sizes -Xmx from it."""
+    import os
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(SPARK_PROBE)
+    out = tmp_path / "probe.json"
+    next_entrypoint = tmp_path / "next.sh"
+    next_entrypoint.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{probe}" "{out}"\n')
+    next_entrypoint.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPARK_", "PYSPARK_"))}
+    env.update(AWS_LAMBDA_FUNCTION_MEMORY_SIZE="1000", LETSDATA_SPARK_TMP=str(tmp_path / "spark"),
+               LETSDATA_NEXT_ENTRYPOINT=str(next_entrypoint))
+
+    result = subprocess.run([BASH, str(ENTRYPOINT), "handler"], capture_output=True, text=True, env=env,
+                            timeout=300, check=False)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["rows"] == 10
+    assert report["driver_memory"] == "600m"
+    assert report["local_dir"] == str(tmp_path / "spark" / "local")
+    # Runtime.maxMemory() is -Xmx minus one survivor space: a little under 600 MiB, far from the 1 GiB default.
+    assert 0.8 * 600 * 2**20 < report["max_heap"] <= 600 * 2**20
