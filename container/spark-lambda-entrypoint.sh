@@ -13,7 +13,8 @@
 #   AWS_LAMBDA_FUNCTION_MEMORY_SIZE   function memory in MB (set by Lambda and the RIE); default 1024
 #   SPARK_DRIVER_MEMORY               explicit driver heap (e.g. 2g); wins over the computed value
 #   LETSDATA_SPARK_DRIVER_MEMORY_PERCENT  share of the function memory given to the heap; default 60
-#   LETSDATA_SPARK_TMP                root of Spark's scratch directories; default /tmp/spark
+#   SPARK_TMP_ROOT                    root of Spark's scratch directories; default /tmp/spark (the same
+#                                     variable letsdata_utils.spark_utils uses)
 #   LETSDATA_NEXT_ENTRYPOINT          what to exec afterwards; default /lambda-entrypoint.sh
 set -euo pipefail
 
@@ -42,7 +43,7 @@ fi
 [[ $SPARK_DRIVER_MEMORY =~ ^[0-9]+[kKmMgG]?$ ]] \
     || fail "SPARK_DRIVER_MEMORY must look like 512m or 2g, got '$SPARK_DRIVER_MEMORY'"
 
-spark_tmp="${LETSDATA_SPARK_TMP:-/tmp/spark}"
+spark_tmp="${SPARK_TMP_ROOT:-/tmp/spark}"
 SPARK_LOCAL_DIRS="$spark_tmp/local"
 SPARK_LOG_DIR="$spark_tmp/logs"
 SPARK_WORKER_DIR="$spark_tmp/work"
@@ -63,6 +64,7 @@ spark.ui.enabled                 false
 spark.driver.extraJavaOptions    -Djava.io.tmpdir=/tmp -Dderby.system.home=$spark_tmp/derby
 CONF
 
-export SPARK_DRIVER_MEMORY SPARK_LOCAL_DIRS SPARK_LOG_DIR SPARK_WORKER_DIR SPARK_CONF_DIR
+SPARK_TMP_ROOT="$spark_tmp"
+export SPARK_DRIVER_MEMORY SPARK_LOCAL_DIRS SPARK_LOG_DIR SPARK_WORKER_DIR SPARK_CONF_DIR SPARK_TMP_ROOT
 
 exec "${LETSDATA_NEXT_ENTRYPOINT:-/lambda-entrypoint.sh}" "$@"

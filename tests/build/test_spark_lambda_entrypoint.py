@@ -33,7 +33,7 @@ def next_entrypoint(tmp_path: Path) -> Path:
 
 
 def start(tmp_path: Path, next_entrypoint: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {"PATH": "/usr/bin:/bin", "LETSDATA_SPARK_TMP": str(tmp_path / "spark"),
+    base = {"PATH": "/usr/bin:/bin", "SPARK_TMP_ROOT": str(tmp_path / "spark"),
             "LETSDATA_NEXT_ENTRYPOINT": str(next_entrypoint)}
     return subprocess.run(
         [BASH, str(ENTRYPOINT), "letsdata_lambda_function.lambda_handler"],
@@ -66,6 +66,7 @@ def test_creates_directories_and_sizes_heap_from_lambda_memory(tmp_path, next_en
     assert env["SPARK_DRIVER_MEMORY"] == "1804m"  # 60 % of 3008 MB
     assert env["SPARK_LOCAL_DIRS"] == str(spark / "local")
     assert env["SPARK_CONF_DIR"] == str(spark / "conf")
+    assert env["SPARK_TMP_ROOT"] == str(spark)  # shared with letsdata_utils.spark_utils
     for name in ("local", "logs", "work", "conf", "warehouse", "ivy", "derby"):
         assert (spark / name).is_dir(), name
     defaults = read_defaults(spark / "conf")
@@ -120,7 +121,7 @@ def test_bad_settings_stop_with_a_clear_message(tmp_path, next_entrypoint, env, 
 def test_unwritable_scratch_root_is_reported(tmp_path, next_entrypoint) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = start(tmp_path, next_entrypoint, LETSDATA_SPARK_TMP=str(blocker / "spark"))
+    result = start(tmp_path, next_entrypoint, SPARK_TMP_ROOT=str(blocker / "spark"))
 
     assert result.returncode != 0
     assert "cannot create Spark directories" in result.stderr
@@ -157,7 +158,7 @@ def test_pyspark_started_after_the_entrypoint_gets_the_computed_heap(tmp_path) -
     next_entrypoint.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{probe}" "{out}"\n')
     next_entrypoint.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPARK_", "PYSPARK_"))}
-    env.update(AWS_LAMBDA_FUNCTION_MEMORY_SIZE="1000", LETSDATA_SPARK_TMP=str(tmp_path / "spark"),
+    env.update(AWS_LAMBDA_FUNCTION_MEMORY_SIZE="1000", SPARK_TMP_ROOT=str(tmp_path / "spark"),
                LETSDATA_NEXT_ENTRYPOINT=str(next_entrypoint))
 
     result = subprocess.run([BASH, str(ENTRYPOINT), "handler"], capture_output=True, text=True, env=env,
