@@ -3,11 +3,16 @@
 Local paths (``file://`` or absolute, used by tests and ``letsdata_local``) need no secret; an
 ``s3a://`` URI on either side fetches that side's credentials from the dataset secret, exactly as the
 LetsData template does (``get_read_destination_credentials`` / ``get_write_destination_credentials``).
+
+When S3 rejects the credentials (403, expired token) the cached secret is dropped, so the platform's
+retry of the task fetches fresh STS credentials instead of reusing the rejected ones for 5 minutes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from letsdata_utils.spark_utils import is_s3a_uri
@@ -27,3 +32,20 @@ def spark_credentials(
     read = interface.get_read_destination_credentials(region, spark_credentials_secret_arn) if needs_read else None
     write = interface.get_write_destination_credentials(region, spark_credentials_secret_arn) if needs_write else None
     return read, write
+
+
+#: Signs in a Spark/S3A error that the credentials were rejected or have expired.
+_AUTH_FAILURE = re.compile(r"\b403\b|AccessDenied|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch|Forbidden")
+
+
+@contextmanager
+def invalidate_secret_on_auth_failure(spark_credentials_secret_arn: str) -> Iterator[None]:
+    """Drop the cached credentials secret when the wrapped Spark work fails with an auth error."""
+    try:
+        yield
+    except Exception as exc:
+        if _AUTH_FAILURE.search(str(exc)):
+            from letsdata_utils.secretmanager_util import SecretManagerUtil, resolve_region
+
+            SecretManagerUtil.get_instance(resolve_region(None)).invalidate(spark_credentials_secret_arn)
+        raise

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from examples.letsdata._spark_common import spark_credentials
+from examples.letsdata._spark_common import invalidate_secret_on_auth_failure, spark_credentials
 from letsdata_interfaces.readers.spark.SparkReducerInterface import SparkReducerInterface
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -58,6 +58,7 @@ class UnionSparkReducer(SparkReducerInterface):
         readCredentials, writeCredentials = spark_credentials(self, readUris, writeUri, spark_credentials_secret_arn)
         spark = createSparkSession(appName, readDestination, writeDestination, readUris, writeUri,
                                    readCredentials, writeCredentials)
-        frames = [readSparkDataframe(spark, readDestination, uri, readFormat, readOptions) for uri in readUris]
-        totals = language_totals(union_all(frames))
-        writeSparkDataframe(spark, writeDestination, writeUri, writeFormat, writeMode, writeOptions, totals)
+        with invalidate_secret_on_auth_failure(spark_credentials_secret_arn):
+            frames = [readSparkDataframe(spark, readDestination, uri, readFormat, readOptions) for uri in readUris]
+            totals = language_totals(union_all(frames))
+            writeSparkDataframe(spark, writeDestination, writeUri, writeFormat, writeMode, writeOptions, totals)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from examples.letsdata._spark_common import spark_credentials
+from examples.letsdata._spark_common import invalidate_secret_on_auth_failure, spark_credentials
 from letsdata_interfaces.readers.spark.SparkMapperInterface import SparkMapperInterface
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -71,6 +71,7 @@ class WetSparkMapper(SparkMapperInterface):
         readCredentials, writeCredentials = spark_credentials(self, [readUri], writeUri, spark_credentials_secret_arn)
         spark = createSparkSession(appName, readDestination, writeDestination, readUri, writeUri,
                                    readCredentials, writeCredentials)
-        records = readSparkDataframe(spark, readDestination, readUri, readFormat, options)
-        pages = wet_records_to_columns(records)
-        writeSparkDataframe(spark, writeDestination, writeUri, writeFormat, writeMode, writeOptions, pages)
+        with invalidate_secret_on_auth_failure(spark_credentials_secret_arn):
+            records = readSparkDataframe(spark, readDestination, readUri, readFormat, options)
+            pages = wet_records_to_columns(records)
+            writeSparkDataframe(spark, writeDestination, writeUri, writeFormat, writeMode, writeOptions, pages)
