@@ -1,0 +1,119 @@
+"""letsdata_local: splitter throughput and end-to-end S3 -> example parser -> Kinesis on moto.
+
+Baselines are measured in the same run: a naive per-byte splitter (timed on a slice and scaled),
+and the platform's original shape — one request per record and one PutRecord per document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+
+SPLIT_MB = int(os.environ.get("BENCH_LOCAL_SPLIT_MB", "100"))
+E2E_RECORDS = int(os.environ.get("BENCH_LOCAL_E2E_RECORDS", "4000"))
+NAIVE_SLICE = 2_000_000
+
+
+def _jsonl(target_bytes: int, seed: int = 0) -> bytes:
+    rnd = random.Random(seed)
+    out: list[bytes] = []
+    size = 0
+    i = 0
+    while size < target_bytes:
+        line = json.dumps({"id": f"evt-{i:07d}", "level": "INFO", "service": "auth", "status": 200,
+                           "message": "x" * rnd.randint(120, 190)}) + "\n"
+        raw = line.encode()
+        out.append(raw)
+        size += len(raw)
+        i += 1
+    return b"".join(out)
+
+
+def _naive(data: bytes, start: bytes, end: bytes) -> int:
+    from tests.letsdata_local.reference import naive_split
+
+    return len(naive_split(data, start, end))
+
+
+def _split_rate(data: bytes, start: bytes, end: bytes) -> tuple[float, int]:
+    from letsdata_local.splitter import SplitSpec, split_stream
+
+    chunk = 8 * 1024 * 1024
+    chunks = [data[i : i + chunk] for i in range(0, len(data), chunk)]
+    best = float("inf")
+    count = 0
+    for _ in range(3):
+        started = time.perf_counter()
+        count = 0
+        for batch in split_stream(chunks, SplitSpec(start, end)):
+            count += len(batch.offsets)  # offsets materialised: the full (offset, record) information
+        best = min(best, time.perf_counter() - started)
+    return len(data) / best / 1e6, count
+
+
+def _e2e(batch_size: int, single_writes: bool, records: int) -> float:
+    from datalake_library.aws import clear_shared_sessions, shared_session
+    from datalake_library.testing import MotoServer
+    from letsdata_local.config import Config
+    from letsdata_local.engine import BridgeClient, InProcessInvoker
+    from letsdata_local.resources import Provisioner
+    from letsdata_local.runner import Runner, RunOptions
+    from letsdata_service.registry import register_implementation, reset_implementations
+
+    data = b"".join(
+        (json.dumps({"id": f"e{i}", "level": "INFO", "message": "m" * 150}) + "\n").encode() for i in range(records)
+    )
+    with MotoServer() as server:
+        clear_shared_sessions()
+        session = shared_session(endpoint_url=server.endpoint_url)
+        cfg = Config({
+            "datasetName": "bench",
+            "readConnector": {"connectorDestination": "S3", "bucketName": "bench-input"},
+            "writeConnector": {"connectorDestination": "KINESIS", "streamName": "bench-out"},
+            "errorConnector": {"connectorDestination": "S3", "bucketName": "bench-errors"},
+            "computeEngine": {"computeEngineType": "LAMBDA"},
+            "manifestFile": {"fileContents": "in.jsonl"},
+        })
+        provisioner = Provisioner(cfg, session)
+        provisioner.bucket("bench-input")
+        session.client("s3").put_object(Bucket="bench-input", Key="in.jsonl", Body=data)
+        provisioner.create_outputs()
+        reset_implementations()
+        register_implementation("SingleFileParser", "examples.letsdata.jsonl_log_parser:JsonLinesLogParser")
+        bridge = BridgeClient(InProcessInvoker(), "bench", batch_size=batch_size)
+        options = RunOptions(batch_size=batch_size, progress=False, single_record_writes=single_writes)
+        runner = Runner(cfg, session, bridge, options)
+        runner.check()
+        summary = runner.run()
+        reset_implementations()
+        clear_shared_sessions()
+        assert summary.documents_written == records, summary
+        return summary.records_per_second
+
+
+def run() -> list[tuple[str, str, str, str]]:
+    import logging
+
+    logging.getLogger("letsdata").setLevel(logging.WARNING)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    rows: list[tuple[str, str, str, str]] = []
+    data = _jsonl(SPLIT_MB * 1_000_000)
+    sample = data[:NAIVE_SLICE]
+    for label, start, end, target in (
+        ("split start+end patterns", b'{"id": ', b"}\n", 300),
+        ("split single-byte end, no start", b"", b"\n", 700),
+    ):
+        rate, count = _split_rate(data, start, end)
+        started = time.perf_counter()
+        _naive(sample, start, end)
+        naive_rate = len(sample) / (time.perf_counter() - started) / 1e6
+        rows.append((f"{label} ({len(data) / 1e6:.0f} MB, {count} records)", f"{rate:,.0f} MB/s",
+                     f"naive {naive_rate:,.1f} MB/s", f"{rate / naive_rate:.0f}x (target >= {target} MB/s)"))
+    batched = _e2e(100, False, E2E_RECORDS)
+    single = _e2e(1, True, max(E2E_RECORDS // 4, 200))
+    rows.append((f"e2e S3 -> JsonLinesLogParser -> Kinesis on moto ({E2E_RECORDS} records)",
+                 f"{batched:,.0f} rec/s (batch 100, PutRecords)", f"{single:,.0f} rec/s (1 request + 1 PutRecord each)",
+                 f"{batched / single:.1f}x (target >= 10x)"))
+    return rows
