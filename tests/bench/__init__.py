@@ -1,0 +1,1 @@
+"""Checks that the benchmark sections measure what they claim (not timings)."""
