@@ -118,12 +118,14 @@ class _OriginalKinesisRequest:
             interface,
             function,
         )
-        *self.args, data = args
+        self.streamArn, self.shardId, self.partitionKey, self.sequenceNumber, self.timestamp, data = args
         self.byteArr = bytearray(data, encoding="utf-8")
 
     def execute(self) -> object:
         reader = TrivialKinesisReader()  # the original builds the user class on every call
-        return reader.parseMessage(*self.args, self.byteArr)
+        return reader.parseMessage(
+            self.streamArn, self.shardId, self.partitionKey, self.sequenceNumber, self.timestamp, self.byteArr
+        )
 
 
 _KINESIS_KEYS = (
