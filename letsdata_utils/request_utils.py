@@ -101,6 +101,7 @@ def return200Response(data: Any) -> dict[str, Any]:
 
 
 _PRIMITIVES = (str, int, float, bool, type(None))
+_EXACT_PRIMITIVES = frozenset(_PRIMITIVES)
 
 
 def getJsonObject(input: Any) -> Any:  # noqa: A002 - original parameter name
@@ -123,7 +124,7 @@ def _check_wire(value: Any) -> None:
 
 
 def _to_json(value: Any, path: str, active: set[int]) -> Any:
-    if type(value) in (str, int, float, bool) or value is None:
+    if type(value) in _EXACT_PRIMITIVES:
         return value
     if isinstance(value, Enum):
         return _to_json(value.value, path, active)
@@ -147,6 +148,8 @@ def _to_json(value: Any, path: str, active: set[int]) -> Any:
         if isinstance(value, dict):
             return {_key(k, path): _to_json(v, f"{path}.{_key(k, path)}", active) for k, v in value.items()}
         if isinstance(value, list | tuple):
+            if all(type(v) in _EXACT_PRIMITIVES for v in value):  # fast path, e.g. embedding vectors
+                return list(value)
             return [_to_json(v, f"{path}[{i}]", active) for i, v in enumerate(value)]
         if isinstance(value, set | frozenset):
             items = list(value)

@@ -65,4 +65,7 @@ class Document:
         return json.dumps(getJsonObject(self), separators=(",", ":"), ensure_ascii=False)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.serialize()})"
+        try:
+            return f"{type(self).__name__}({self.serialize()})"
+        except Exception:  # repr is used in tracebacks and debug logs: it must not raise
+            return f"<{type(self).__name__} documentId={self.documentId!r}>"

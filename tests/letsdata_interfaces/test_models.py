@@ -127,3 +127,10 @@ def test_get_document_type_return_annotation_is_the_enum() -> None:
     hints = typing.get_type_hints(Document.getDocumentType)
     assert hints["return"] is DocumentType
     assert typing.get_type_hints(ParseDocumentResult.__init__)["document"] == Document | None
+
+
+def test_document_repr_never_raises_even_with_unserialisable_payload() -> None:
+    doc = Document(DocumentType.Document, "id-1", "Content", "p", {}, {"raw": b"\x00"})
+    assert repr(doc) == "<Document documentId='id-1'>"
+    with pytest.raises(LetsDataSerializationError, match=r"\$\.documentKeyValuesMap\.raw"):
+        doc.serialize()
