@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from datalake_library.interfaces.base_interface import resolve_aws_session
+from datalake_library.interfaces.base_interface import _check_context, resolve_aws_session
 from datalake_library.interfaces.dynamo_interface import DynamoInterface
 from datalake_library.interfaces.kms_interface import KMSInterface
 from datalake_library.interfaces.s3_interface import S3Interface
@@ -51,6 +51,7 @@ class DataLakeClient:
         config: Config | None = None,
         clients: Mapping[str, Any] | None = None,
     ) -> None:
+        _check_context(team=team, dataset=dataset, pipeline=pipeline, stage=stage)
         self.team = team
         self.dataset = dataset
         self.pipeline = pipeline

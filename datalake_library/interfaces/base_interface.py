@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from datalake_library.aws.session import AwsSession, shared_session
 from datalake_library.commons import init_logger
-from datalake_library.errors import ConfigurationError
+from datalake_library.errors import ConfigurationError, InvalidArgumentTypeError
 from datalake_library.parameters import ParameterResolver
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -33,11 +33,31 @@ def resolve_aws_session(
 ) -> AwsSession:
     """The :class:`AwsSession` to use: the process-wide one for ``session``, or a private one when
     a botocore ``config`` or ready-made ``clients`` are injected (they must not leak to others)."""
+    if (
+        session is not None
+        and not isinstance(session, AwsSession)
+        and not callable(getattr(session, "client", None))
+    ):
+        raise InvalidArgumentTypeError(
+            f"session must be a boto3.Session, an AwsSession or None, got {type(session).__name__}",
+            argument="session",
+        )
+    if clients is not None and not isinstance(clients, Mapping):
+        raise InvalidArgumentTypeError("clients must map service names to boto3 clients", argument="clients")
     if config is None and not clients:
         return shared_session(session)
     if isinstance(session, AwsSession):
         session = session.boto3_session
     return AwsSession(session=session, config=config, clients=dict(clients or {}))
+
+
+def _check_context(**context: Any) -> None:
+    """Context values are names (or None); anything else would build nonsense parameter names."""
+    for name, value in context.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidArgumentTypeError(
+                f"{name} must be a str or None, got {type(value).__name__}", argument=name
+            )
 
 
 class SsmAttribute:
@@ -80,6 +100,7 @@ class BaseInterface:
         config: Config | None = None,
         clients: Mapping[str, Any] | None = None,
     ) -> None:
+        _check_context(team=team, dataset=dataset, pipeline=pipeline, stage=stage)
         self.team = team
         self.dataset = dataset
         self.pipeline = pipeline

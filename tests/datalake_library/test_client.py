@@ -179,3 +179,23 @@ def test_import_cost_budget() -> None:
     bare = _median_wall([sys.executable, "-c", "pass"])
     library = _median_wall([sys.executable, "-c", "import datalake_library"])
     assert library - bare < 0.060
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"team": 123}, "team"),
+        ({"pipeline": ["main"]}, "pipeline"),
+        ({"stage": 1}, "stage"),
+        ({"dataset": object()}, "dataset"),
+        ({"session": "default"}, "session"),
+        ({"clients": ["s3"]}, "clients"),
+    ],
+)
+def test_wrong_constructor_types_are_library_errors(kwargs, argument) -> None:
+    from datalake_library.errors import InvalidArgumentTypeError
+
+    for factory in (DataLakeClient, S3Interface, SQSInterface):
+        with pytest.raises(InvalidArgumentTypeError) as info:
+            factory(**kwargs)
+        assert info.value.argument == argument and isinstance(info.value, TypeError)

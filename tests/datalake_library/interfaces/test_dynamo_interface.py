@@ -212,7 +212,7 @@ def test_batch_update_gives_up_with_a_clear_error(mocked_aws, monkeypatch) -> No
     assert [f["id"] for f in info.value.failed] == ["s3://b/1"]
     assert [s["id"] for s in info.value.successful] == ["s3://b/0"]
     with pytest.raises(InvalidArgumentTypeError):
-        dynamo.batch_update_object_metadata_catalog({"bucket": "b", "key": "k"})  # type: ignore[arg-type]
+        dynamo.batch_update_object_metadata_catalog({"bucket": "b", "key": "k"})  # type: ignore[dict-item]
 
 
 def test_update_object_and_remove_attribute(dynamo) -> None:
