@@ -7,11 +7,14 @@ almost nothing on a Lambda cold start and never imports boto3.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from datalake_library._version import __version__ as __version__
 
+# Not ``typing.TYPE_CHECKING``: importing ``typing`` would be most of this module's import cost.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
+
     from datalake_library.client import DataLakeClient
     from datalake_library.interfaces.dynamo_interface import DynamoInterface
     from datalake_library.interfaces.kms_interface import KMSInterface
