@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from letsdata_service.function_table import SERVICE_MODULES
 from letsdata_service.Service import AUTH_KEYS, InterfaceNames, LetsDataAuthParams, ServiceRequest
-from letsdata_utils.validations import letsdata_assert
+from letsdata_utils.validations import letsdata_fail
 
 _KNOWN_INTERFACES = ", ".join(m.name for m in InterfaceNames)
+_INTERFACES_BY_VALUE = {m.value: m for m in InterfaceNames}
+_factories: dict[InterfaceNames, Callable[..., ServiceRequest]] = {}
+
+
+def _factory(interface: InterfaceNames) -> Callable[..., ServiceRequest]:
+    """The interface's ``get...Request`` function; its module is imported on the first request only."""
+    factory = _factories.get(interface)
+    if factory is None:
+        module_name, factory_name = SERVICE_MODULES[interface]
+        factory = getattr(importlib.import_module(module_name), factory_name)
+        _factories[interface] = factory
+    return factory
 
 
 def getServiceRequest(event: Any) -> ServiceRequest:
@@ -18,33 +31,33 @@ def getServiceRequest(event: Any) -> ServiceRequest:
     Order: event is a dict; ``requestId``; ``letsdataAuth`` and its four keys; ``interface`` (a str,
     known, case-insensitive); ``function`` present; then the interface's factory checks the function
     name (case-sensitive), ``batchedData`` and ``data``. Every failure is a ``letsdata assert - ...``
-    error; the factory module is imported only now, so unrelated interfaces never load.
+    error. Messages are formatted only on failure (this runs once per record).
     """
-    letsdata_assert(isinstance(event, dict), f"invalid lambda event - expected a dict, got {type(event).__name__}")
-    letsdata_assert("requestId" in event, "missing key 'requestId' in lambda event")
+    if not isinstance(event, dict):
+        letsdata_fail(f"invalid lambda event - expected a dict, got {type(event).__name__}")
+    if "requestId" not in event:
+        letsdata_fail("missing key 'requestId' in lambda event")
     requestId = event["requestId"]
-    letsdata_assert(isinstance(requestId, str),
-                    f"invalid requestId - lambda event requires requestId to be a str, got {type(requestId).__name__}")
-    letsdata_assert("letsdataAuth" in event, "missing key 'letsdataAuth' in lambda event")
+    if not isinstance(requestId, str):
+        letsdata_fail(f"invalid requestId - lambda event requires requestId to be a str, got {type(requestId).__name__}")
+    if "letsdataAuth" not in event:
+        letsdata_fail("missing key 'letsdataAuth' in lambda event")
     auth = event["letsdataAuth"]
-    letsdata_assert(isinstance(auth, dict),
-                    f"invalid letsdataAuth - lambda event requires letsdataAuth to be a dict, got {type(auth).__name__}")
+    if not isinstance(auth, dict):
+        letsdata_fail(f"invalid letsdataAuth - lambda event requires letsdataAuth to be a dict, got {type(auth).__name__}")
     for key in AUTH_KEYS:
-        letsdata_assert(key in auth, f"missing key '{key}' in letsdataAuth")
-    letsdata_assert("interface" in event, "missing key 'interface' in lambda event")
+        if key not in auth:
+            letsdata_fail(f"missing key '{key}' in letsdataAuth")
+    if "interface" not in event:
+        letsdata_fail("missing key 'interface' in lambda event")
     interface_value = event["interface"]
-    letsdata_assert(isinstance(interface_value, str),
-                    "invalid interface - lambda event requires interface to be a str, got "
-                    f"{type(interface_value).__name__}")
-    try:
-        interface = InterfaceNames.fromValue(interface_value)
-    except ValueError:
-        letsdata_assert(False, f"invalid interface {interface_value!r} - expected one of {_KNOWN_INTERFACES} "
-                               "(case-insensitive)")
-        raise  # unreachable: letsdata_assert(False, ...) always raises
-    letsdata_assert("function" in event, "missing key 'function' in lambda event")
-    module_name, factory_name = SERVICE_MODULES[interface]
-    factory = getattr(importlib.import_module(module_name), factory_name)
-    request: ServiceRequest = factory(requestId, LetsDataAuthParams(auth), interface, event["function"],
-                                      event.get("data"), event.get("batchedData"))
-    return request
+    if not isinstance(interface_value, str):
+        letsdata_fail(f"invalid interface - lambda event requires interface to be a str, got "
+                      f"{type(interface_value).__name__}")
+    interface = _INTERFACES_BY_VALUE.get(interface_value.lower())
+    if interface is None:
+        letsdata_fail(f"invalid interface {interface_value!r} - expected one of {_KNOWN_INTERFACES} (case-insensitive)")
+    if "function" not in event:
+        letsdata_fail("missing key 'function' in lambda event")
+    return _factory(interface)(requestId, LetsDataAuthParams(auth), interface, event["function"],
+                               event.get("data"), event.get("batchedData"))

@@ -16,7 +16,7 @@ from letsdata_service.Service import InterfaceNames, LetsDataAuthParams, Service
 from letsdata_utils.errors import LetsDataImplementationError
 from letsdata_utils.logging_utils import logger
 from letsdata_utils.request_utils import exception_body, getJsonObject, success_body
-from letsdata_utils.validations import letsdata_assert
+from letsdata_utils.validations import letsdata_fail
 
 
 def bound_method(spec: FunctionSpec) -> Callable[..., Any]:
@@ -81,23 +81,24 @@ class BatchFunctionRequest(ServiceRequest):
 def build_service_request(interface: InterfaceNames, requestId: Any, letsDataAuth: Any, interfaceName: Any,
                           functionName: Any, data: Any, batchedData: Any) -> ServiceRequest:
     """The factory behind every ``get<Interface>...Request`` (spec 3, steps 5-7 of the validation order)."""
-    try:
-        given = registry.interface_of(interfaceName)
-    except ValueError:
-        given = None
-    letsdata_assert(given is interface,
-                    f"invalid interface - the {interface.name} service cannot handle interface {interfaceName!r}")
+    if interfaceName is not interface:
+        try:
+            given = registry.interface_of(interfaceName)
+        except ValueError:
+            given = None
+        if given is not interface:
+            letsdata_fail(f"invalid interface - the {interface.name} service cannot handle interface {interfaceName!r}")
     if isinstance(letsDataAuth, dict):
         letsDataAuth = LetsDataAuthParams(letsDataAuth)
-    letsdata_assert(isinstance(letsDataAuth, LetsDataAuthParams),
-                    f"invalid letsdataAuth - {interface.name} requires letsdataAuth, got {type(letsDataAuth).__name__}")
+    if not isinstance(letsDataAuth, LetsDataAuthParams):
+        letsdata_fail(f"invalid letsdataAuth - {interface.name} requires letsdataAuth, got {type(letsDataAuth).__name__}")
     spec = lookup(interface, functionName)
-    letsdata_assert(batchedData is None or isinstance(batchedData, list),
-                    f"invalid batchedData - {spec.label} requires batchedData to be a list or null, got "
-                    f"{type(batchedData).__name__}")
+    if batchedData is not None and not isinstance(batchedData, list):
+        letsdata_fail(f"invalid batchedData - {spec.label} requires batchedData to be a list or null, got "
+                      f"{type(batchedData).__name__}")
     if batchedData:
-        letsdata_assert(data is None or data == {},
-                        f"invalid data - {spec.label} got both data and a non-empty batchedData; send the "
-                        "records in batchedData only")
+        if data is not None and data != {}:
+            letsdata_fail(f"invalid data - {spec.label} got both data and a non-empty batchedData; send the "
+                          "records in batchedData only")
         return BatchFunctionRequest(requestId, letsDataAuth, spec, batchedData)
     return FunctionRequest(requestId, letsDataAuth, spec, validate_data(spec, data))

@@ -14,6 +14,7 @@ naming ``Interface.function`` and the field; unknown keys are tolerated and logg
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from letsdata_service.Service import InterfaceNames
 from letsdata_utils.errors import LetsDataRequestError
 from letsdata_utils.logging_utils import logger
-from letsdata_utils.validations import letsdata_assert
+from letsdata_utils.validations import letsdata_fail
 
 DATA = "data"
 NESTED = "data.data"
@@ -64,11 +65,8 @@ class FunctionSpec:
     finish: Callable[[FunctionSpec, list[Any]], list[Any]] | None = None
     service_module: str = ""
     known_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """``Interface.function``, as used in every message."""
-        return f"{self.interface.name}.{self.function}"
+    #: ``Interface.function``, as used in every message (filled in when the table is built).
+    label: str = ""
 
     @property
     def interface_name(self) -> str:
@@ -183,6 +181,7 @@ FUNCTIONS: dict[InterfaceNames, dict[str, FunctionSpec]] = {}
 for _spec in _SPECS:
     object.__setattr__(_spec, "service_module", SERVICE_MODULES[_spec.interface][0])
     object.__setattr__(_spec, "known_keys", _known_keys(_spec))
+    object.__setattr__(_spec, "label", f"{_spec.interface.name}.{_spec.function}")
     FUNCTIONS.setdefault(_spec.interface, {})[_spec.function] = _spec
 
 
@@ -193,55 +192,60 @@ def function_names(interface: InterfaceNames) -> list[str]:
 
 def lookup(interface: InterfaceNames, function: object) -> FunctionSpec:
     """The spec of ``interface.function``; ``function`` is matched case-sensitively (spec 3)."""
-    letsdata_assert(isinstance(function, str),
-                    f"invalid function - lambda event requires function to be a str, got {type(function).__name__}")
-    spec = FUNCTIONS[interface].get(str(function))
-    letsdata_assert(spec is not None,
-                    f"lambda event - invalid functionName {function} for interface {interface.name} "
-                    f"(expected one of {', '.join(function_names(interface))})")
-    assert spec is not None
+    if not isinstance(function, str):
+        letsdata_fail(f"invalid function - lambda event requires function to be a str, got {type(function).__name__}")
+    spec = FUNCTIONS[interface].get(function)
+    if spec is None:
+        letsdata_fail(f"lambda event - invalid functionName {function} for interface {interface.name} "
+                      f"(expected one of {', '.join(function_names(interface))})")
     return spec
 
 
 def validate_data(spec: FunctionSpec, data: Any, where: str = "data") -> list[Any]:
     """Validate one ``data`` dict against ``spec`` and return the user method's positional arguments.
 
-    ``where`` names the value in messages (``data`` or ``batchedData[3]``).
+    ``where`` names the value in messages (``data`` or ``batchedData[3]``). Messages are formatted only
+    on failure: this runs once per record.
     """
     if data is None:
-        letsdata_assert(not spec.data_required,
-                        f"invalid {where} - None - {spec.label} requires {where} keys "
-                        f"[{', '.join(f.key for f in spec.fields)}]")
+        if spec.data_required:
+            letsdata_fail(f"invalid {where} - None - {spec.label} requires {where} keys "
+                          f"[{', '.join(f.key for f in spec.fields)}]")
         data = {}
-    letsdata_assert(isinstance(data, dict),
-                    f"invalid {where} - {spec.label} requires {where} to be a dict, got {type(data).__name__}")
+    if not isinstance(data, dict):
+        letsdata_fail(f"invalid {where} - {spec.label} requires {where} to be a dict, got {type(data).__name__}")
     containers: dict[str, dict[str, Any]] = {DATA: data}
     args: list[Any] = []
     for f in spec.fields:
         container = containers[f.parent]
-        path = where if f.parent == DATA else f"{where}.data"
-        present = f.key in container
-        letsdata_assert(present or not f.required, f"missing key '{f.key}' in {path} for {spec.label}")
         value: Any = container.get(f.key)
         if value is None:
-            letsdata_assert(f.nullable,
-                            f"invalid {f.key} - None - {spec.label} requires {path}.{f.key} to be a non-null "
-                            f"{f.type_name}")
+            if f.key not in container:
+                if f.required:
+                    letsdata_fail(f"missing key '{f.key}' in {_path(where, f)} for {spec.label}")
+            elif not f.nullable:
+                letsdata_fail(f"invalid {f.key} - None - {spec.label} requires {_path(where, f)}.{f.key} to be a "
+                              f"non-null {f.type_name}")
             value = f.default() if f.default is not None else None
         else:
-            letsdata_assert(f.type_ok(value),
-                            f"invalid {f.key} - {spec.label} requires {path}.{f.key} value to be {f.type_name}, "
-                            f"got {type(value).__name__}")
+            if not f.type_ok(value):
+                letsdata_fail(f"invalid {f.key} - {spec.label} requires {_path(where, f)}.{f.key} value to be "
+                              f"{f.type_name}, got {type(value).__name__}")
             if f.warn_if_empty and not value:
-                logger.warning("letsdata request - %s: %s.%s is empty", spec.label, path, f.key)
+                logger.warning("letsdata request - %s: %s.%s is empty", spec.label, _path(where, f), f.key)
             if f.convert is not None:
                 value = f.convert(value)
         if f.arg is None:
             containers[f"{f.parent}.{f.key}"] = value
         else:
             args.append(value)
-    _log_unknown_keys(spec, containers, where)
+    if logger.isEnabledFor(logging.DEBUG):
+        _log_unknown_keys(spec, containers, where)
     return spec.finish(spec, args) if spec.finish is not None else args
+
+
+def _path(where: str, f: FieldSpec) -> str:
+    return where if f.parent == DATA else f"{where}.data"
 
 
 def _log_unknown_keys(spec: FunctionSpec, containers: dict[str, dict[str, Any]], where: str) -> None:

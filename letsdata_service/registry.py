@@ -109,6 +109,9 @@ def get_implementation(interfaceName: InterfaceNames | str) -> Any:
     module cannot be imported, the class is missing or its constructor fails.
     """
     iface = interface_of(interfaceName)
+    cached = _instances.get(iface)  # warm path: a dict read is atomic, no lock needed
+    if cached is not None:
+        return cached[1]
     with _lock:
         cached = _instances.get(iface)
         if cached is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from letsdata_utils.errors import LetsDataAssertionError
 
 ASSERT_PREFIX = "letsdata assert - "
@@ -15,3 +17,11 @@ def letsdata_assert(result: bool, message: str) -> None:
     """
     if not result:
         raise LetsDataAssertionError(ASSERT_PREFIX + message)
+
+
+def letsdata_fail(message: str) -> NoReturn:
+    """Raise the assertion error unconditionally.
+
+    Hot paths use ``if not ok: letsdata_fail(f"...")`` so the message is only formatted on failure.
+    """
+    raise LetsDataAssertionError(ASSERT_PREFIX + message)

@@ -142,3 +142,25 @@ def test_implementation_without_the_method_is_reported_clearly() -> None:
     assert response["body"]["errorMessage"] == (
         f"letsdata implementation - {MODULE}:RecordingSingleFileParser implements QueueMessageReader but has no "
         "method parseMessage")
+
+
+def test_concurrent_first_use_builds_one_instance() -> None:
+    import threading
+    import time
+
+    class Slow:
+        built = 0
+
+        def __init__(self) -> None:
+            time.sleep(0.05)
+            type(self).built += 1
+
+    registry.register_implementation("KinesisRecordReader", Slow)
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(registry.get_implementation("KinesisRecordReader")))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Slow.built == 1 and len({id(s) for s in seen}) == 1 and len(seen) == 8

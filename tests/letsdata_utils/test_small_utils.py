@@ -66,3 +66,11 @@ def test_log_level_env_var_sets_the_package_logger_level_at_import() -> None:
                              env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ".", **env}).stdout.split()
         assert int(out[0]) == expected
         assert int(out[1]) == logging.WARNING  # the root logger is left alone
+
+
+def test_letsdata_fail_always_raises_with_the_prefix() -> None:
+    from letsdata_utils.validations import letsdata_fail
+
+    with pytest.raises(LetsDataAssertionError) as info:
+        letsdata_fail("missing key 'x'")
+    assert str(info.value) == "letsdata assert - missing key 'x'"
