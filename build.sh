@@ -266,7 +266,9 @@ main() {
         check_engine
     fi
 
-    run docker build --platform linux/amd64 --file "$ROOT/dockerfile" --tag "$local_image" "$ROOT"
+    # --pull: the base image tag moves with AWS security patches; build on the current one.
+    run docker build --platform linux/amd64 --file "$ROOT/dockerfile" --tag "$local_image" --pull \
+        --label "org.opencontainers.image.revision=$sha" "$ROOT"
     smoke_test "$local_image" "$port" "$timeout" "$stage"
 
     run docker tag "$local_image" "$remote_image"

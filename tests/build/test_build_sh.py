@@ -95,6 +95,9 @@ def test_full_run_builds_smoke_tests_every_event_then_stops_tags_and_pushes(buil
     assert max(i for i, call in enumerate(calls) if call.startswith("curl --fail")) < order[5]
     assert f"docker rm {FAKE_CONTAINER_ID}" in calls
     assert f"docker tag letsdata_python_bridge:test-{FAKE_SHA} {REMOTE_TEST_IMAGE}" in calls
+    build = next(call for call in calls if call.startswith("docker build"))
+    assert f"--tag letsdata_python_bridge:test-{FAKE_SHA} --pull" in build
+    assert f"--label org.opencontainers.image.revision={FAKE_SHA}" in build
     assert not any(":latest" in call for call in calls)
     assert "--profile" not in " ".join(result.commands("aws"))
 
