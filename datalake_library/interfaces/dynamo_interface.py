@@ -14,6 +14,7 @@ from typing import Any
 
 from datalake_library.commons import deserialize_dynamodb_item, floats_to_decimals, serialize_dynamodb_item
 from datalake_library.errors import BatchOperationError, InvalidArgumentError, InvalidArgumentTypeError
+from datalake_library.interfaces._manifests import ManifestsMixin
 from datalake_library.interfaces._validation import (
     require_int,
     require_mapping,
@@ -38,7 +39,7 @@ def _now_ms() -> int:
     return int(round(datetime.now(UTC).timestamp() * 1000, 0))
 
 
-class DynamoInterface(BaseInterface):
+class DynamoInterface(ManifestsMixin, BaseInterface):
     """DynamoDB access. ``object_metadata_table`` and ``manifests_table`` come from SSM."""
 
     object_metadata_table = SsmAttribute()
@@ -191,9 +192,27 @@ class DynamoInterface(BaseInterface):
         (``ReturnValues=UPDATED_NEW``, deserialised). ``expr_values`` are plain Python values."""
         require_str(bucket, "bucket")
         require_str(key, "key")
+        return self._update_item(
+            self.object_metadata_table,
+            {"id": self.build_id(bucket, key)},
+            update_expr,
+            expr_names,
+            expr_values,
+        )
+
+    def _update_item(
+        self,
+        table: str,
+        key: Mapping[str, Any],
+        update_expr: str,
+        expr_names: Mapping[str, str] | None,
+        expr_values: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        """``update_item`` with plain-Python key and values; returns the UPDATED_NEW attributes."""
+        require_str(table, "table")
         kwargs: dict[str, Any] = {
-            "TableName": self.object_metadata_table,
-            "Key": {"id": {"S": self.build_id(bucket, key)}},
+            "TableName": table,
+            "Key": serialize_dynamodb_item(floats_to_decimals(require_mapping(key, "key"))),
             "UpdateExpression": require_str(update_expr, "update_expr"),
             "ReturnValues": "UPDATED_NEW",
         }
@@ -206,7 +225,7 @@ class DynamoInterface(BaseInterface):
         try:
             response = self.dynamodb.update_item(**kwargs)
         except _client_error() as exc:
-            raise translate_client_error(exc, f"catalog item s3://{bucket}/{key}") from exc
+            raise translate_client_error(exc, f"item {dict(key)!r} of table {table!r}") from exc
         return deserialize_dynamodb_item(response.get("Attributes", {}))
 
     def remove_object_attribute(self, bucket: str, key: str, attribute: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -253,3 +254,26 @@ def test_server_mode_catalog_round_trip(sdlf_environment) -> None:
     )
     got = client.dynamo.get_item(sdlf_environment.object_metadata_table, {"id": written["id"]})
     assert got == written and got["size"] == Decimal("10.0")
+
+
+def test_manifest_control_table(mocked_sdlf) -> None:
+    dynamo = DynamoInterface()
+    key = dynamo.manifest_keys("legislators", "manifest.csv", "persons.json")
+    assert key == {"dataset_name": "legislators-manifest.csv", "datafile_name": "manifest.csv-persons.json"}
+    dynamo.put_item(dynamo.manifests_table, {**key, "status": "new"})
+    started = dynamo.update_manifests_control_table_stagea(key, "STARTED")
+    assert started["stage_a_status"] == "STARTED" and started["stage_a_starttimestamp"].isdigit()
+    assert started["stage_a_starttime"].startswith(str(datetime.now(UTC).year))
+    dynamo.update_manifests_control_table_stagea(key, "PROCESSING")
+    done = dynamo.update_manifests_control_table_stagea(key, "COMPLETED", "pre-stage/x.json")
+    assert done["s3_key"] == "pre-stage/x.json" and "stage_a_endtimestamp" in done
+    failed = dynamo.update_manifests_control_table_stageb(key, "FAILED", comment="glue failed")
+    assert failed["comment"] == "glue failed" and failed["stage_b_status"] == "FAILED"
+    item = dynamo.get_item_from_manifests_control_table("legislators", "manifest.csv", "persons.json")
+    assert item["stage_a_status"] == "COMPLETED" and item["stage_b_status"] == "FAILED"
+    with pytest.raises(InvalidArgumentError, match="status"):
+        dynamo.update_manifests_control_table_stageb(key, "DONE")
+    with pytest.raises(ItemNotFoundError):
+        dynamo.get_item_from_manifests_control_table("legislators", "manifest.csv", "other.json")
+    with pytest.raises(MissingArgumentError):
+        dynamo.manifest_keys("legislators", None, "x")  # type: ignore[arg-type]
