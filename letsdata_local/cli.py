@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "http://127.0.0.1:9000/2015-03-31/functions/function/invocations")
     emb = run.add_mutually_exclusive_group()
     emb.add_argument("--embedded", dest="embedded", action="store_true", default=None,
-                     help="always use the embedded moto account (with seeded sample input)")
+                     help="use the embedded moto account with seeded sample input (with --endpoint-url: create and seed the example resources there)")
     emb.add_argument("--no-embedded", dest="embedded", action="store_false",
                      help="never start the embedded account; use the default credential chain")
     run.add_argument("--create-resources", action="store_true",
@@ -92,18 +92,20 @@ def run(args: argparse.Namespace) -> int:
     server = None
     endpoint_url = args.endpoint_url
     try:
-        if embedded:
+        if embedded and endpoint_url:
+            _err(f"--embedded with --endpoint-url: creating and seeding the example resources at {endpoint_url}")
+        elif embedded:
             server = start_embedded()
             endpoint_url = server.endpoint_url
             _err(f"no AWS account configured: using an embedded moto account at {endpoint_url}")
-        return _run_dataset(cfg, args, impls, endpoint_url, embedded, server)
+        return _run_dataset(cfg, args, impls, endpoint_url, embedded)
     finally:
         if server is not None:
             server.stop()
 
 
 def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], endpoint_url: str | None,
-                 embedded: bool, server: Any) -> int:
+                 embedded: bool) -> int:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from letsdata_local.engine import BridgeClient, HttpInvoker, InProcessInvoker, LambdaInvoker
     from letsdata_local.readers import ResourceMissingError
@@ -120,7 +122,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
             if cfg.engine == "LAMBDA_AND_SAGEMAKER":
                 seed = cfg.get("letsdataLocal.seed") or {}
                 provisioner.queue_sagemaker_results(
-                    server.endpoint_url, max(seeded, 1) * int(seed.get("vectorsPerRecord", 1)),
+                    str(endpoint_url), max(seeded, 1) * int(seed.get("vectorsPerRecord", 1)),
                     int(seed.get("vectorDimensions", 8)),
                 )
         provisioner.create_outputs()

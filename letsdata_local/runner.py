@@ -69,6 +69,7 @@ class Summary:
     output: str = ""
     error_output: str = ""
     sample: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records_per_second(self) -> float:
@@ -82,6 +83,7 @@ class Summary:
             f"  {self.invocations} invocations, {self.elapsed:.2f}s elapsed, {self.records_per_second:,.0f} records/s",
             f"  documents -> {self.output}",
             f"  errors    -> {self.error_output}",
+            *(f"  {note}" for note in self.notes),
         ]
 
 

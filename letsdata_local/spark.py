@@ -86,10 +86,28 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
         })
     # count what was written (part files) for the summary
     listing = s3.get_paginator("list_objects_v2").paginate(Bucket=out_bucket, Prefix=prefix)
-    parts = [o["Key"] for page in listing for o in page.get("Contents") or [] if "/part-" in "/" + o["Key"].rsplit("/", 1)[-1] or o["Key"].rsplit("/", 1)[-1].startswith("part-")]
-    summary.documents_written = len(parts)
-    summary.output = f"{final_uri} ({len(parts)} part files)"
+    parts = [o["Key"] for page in listing for o in page.get("Contents") or [] if o["Key"].rsplit("/", 1)[-1].startswith("part-")]
+    rows = _count_rows(s3, out_bucket, parts, write_format)
+    summary.documents_written = rows if rows is not None else len(parts)
+    unit = "rows" if rows is not None else "part files (row count needs a reader for this format)"
+    summary.output = f"{final_uri} ({len(parts)} part files, {summary.documents_written} {unit})"
+    summary.notes.append(f"Spark: {summary.records_read} manifest file(s) mapped, mode {mode}")
     summary.error_output = "(Spark has no error documents)"
     summary.invocations = bridge.invocations
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+def _count_rows(s3: Any, bucket: str, keys: list[str], fmt: str) -> int | None:
+    """Rows written, for line-based formats (json/csv/text, gzip or not); None for parquet."""
+    if fmt not in ("json", "text"):
+        return None
+    import gzip
+
+    total = 0
+    for key in keys:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if body[:2] == b"\x1f\x8b":
+            body = gzip.decompress(body)
+        total += sum(1 for line in body.splitlines() if line.strip())
+    return total
