@@ -27,6 +27,7 @@ EXPECTED = {
     "dataset3.json": (60, 59, 1, 0),
     "dataset4_dynamodb_streams.json": (27, 26, 0, 1),
     "dataset5_dynamodb_table.json": (25, 25, 0, 0),
+    "dataset7_wet_local.json": (6, 6, 0, 0),
 }
 
 
@@ -149,3 +150,14 @@ def test_sqs_messages_deleted_after_successful_run(aws_endpoint: str, tmp_path: 
     assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 24
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0
+
+
+def test_embedded_default_is_chosen_only_without_endpoint_and_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    from letsdata_local.embedded import credentials_configured, wants_embedded
+
+    _no_account()
+    assert not credentials_configured() and wants_embedded(None)
+    assert not wants_embedded("http://127.0.0.1:1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    assert credentials_configured() and not wants_embedded(None)

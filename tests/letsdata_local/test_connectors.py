@@ -48,6 +48,27 @@ def test_s3_reader_streams_gzip_and_plain_with_exact_offsets(session: Any, make_
     assert records[0].data["fileName"] == "a.jsonl" and records[-1].data["fileName"] == "b.jsonl.gz"
 
 
+def test_s3_invalid_utf8_record_becomes_an_error_document_without_a_call(session: Any, make_bridge: Any) -> None:
+    from letsdata_local.config import Config
+    from letsdata_local.runner import Runner, RunOptions
+
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="in-bucket")
+    s3.put_object(Bucket="in-bucket", Key="f.jsonl", Body=b'{"id": "ok"}\n{"id": "\xff\xfe"}\n{"id": "ok2"}\n')
+    bridge = make_bridge(SingleFileParser=JSONL)
+    cfg = Config({"datasetName": "U", "readConnector": {"connectorDestination": "S3", "bucketName": "in-bucket"},
+                  "writeConnector": {"connectorDestination": "LOCAL", "path": "docs.jsonl"},
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": "errors.jsonl"},
+                  "computeEngine": {"computeEngineType": "LAMBDA"}, "manifestFile": {"fileContents": "f.jsonl"}})
+    runner = Runner(cfg, session, bridge, RunOptions(progress=False))
+    runner.check()
+    summary = runner.run()
+    assert (summary.records_read, summary.documents_written, summary.errors) == (3, 2, 1)
+    error = json.loads(Path("errors.jsonl").read_text())
+    assert "not valid UTF-8" in error["errorMessage"]
+    assert error["errorStartoffsetMap"] == {"JSONLOGS": "13"} and error["errorEndoffsetMap"] == {"JSONLOGS": "26"}
+
+
 def test_s3_reader_reports_missing_bucket_and_objects(session: Any, make_bridge: Any) -> None:
     bridge = make_bridge(SingleFileParser=JSONL)
     with pytest.raises(ResourceMissingError, match="S3 bucket 'nope-bucket'"):
