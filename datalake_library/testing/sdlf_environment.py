@@ -36,6 +36,7 @@ Importing this module does not import boto3 or moto: clients are built when an e
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -265,6 +266,25 @@ class SdlfEnvironment:
         return int(attrs["ApproximateNumberOfMessages"])
 
 
+_builder_sessions: dict[str | None, AwsSession] = {}
+_builder_lock = threading.Lock()
+
+
+def _builder_session(endpoint_url: str | None) -> AwsSession:
+    """A private :class:`AwsSession` per explicit endpoint, kept across calls: building six clients costs
+    ~0.5 s, and a moto reset wipes resources, not endpoints. It is not the library's shared
+    session, so building an environment never warms the clients a test is measuring."""
+    from datalake_library.aws.session import AwsSession
+
+    if not endpoint_url:  # decorator mode: clients must be built inside the current mock
+        return AwsSession()
+    with _builder_lock:
+        aws = _builder_sessions.get(endpoint_url)
+        if aws is None:
+            aws = _builder_sessions[endpoint_url] = AwsSession(endpoint_url=endpoint_url)
+        return aws
+
+
 def _check_name(kind: str, value: str, low: int, high: int) -> str:
     if not low <= len(value) <= high:
         raise ValueError(f"{kind} name {value!r} is {len(value)} characters; AWS requires {low}-{high}")
@@ -307,7 +327,12 @@ def create_sdlf_environment(
     stages = tuple(stages)
     if not stages or any(not s for s in stages) or len(set(stages)) != len(stages):
         raise ValueError(f"stages must be distinct non-empty names, got {stages!r}")
-    aws = session if isinstance(session, AwsSession) else AwsSession(session=session, endpoint_url=endpoint_url)
+    if isinstance(session, AwsSession):
+        aws = session
+    elif session is not None:
+        aws = AwsSession(session=session, endpoint_url=endpoint_url)
+    else:
+        aws = _builder_session(endpoint_url)
     region = aws.region_name or "us-east-1"
     account = DEFAULT_ACCOUNT_ID
     omitted = set(omit_parameters)
