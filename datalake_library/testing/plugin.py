@@ -17,6 +17,7 @@ queues, state machines, keys) so a stage Lambda can be tested in one line::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -68,12 +69,17 @@ def sdlf_environment_factory(aws_endpoint: str) -> Callable[..., SdlfEnvironment
 
 
 @pytest.fixture
-def sdlf_environment(aws_endpoint: str) -> SdlfEnvironment:
+def sdlf_environment(
+    aws_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> SdlfEnvironment:
     """A complete SDLF deployment (team ``engineering``, pipeline ``main``, stages ``A`` and ``B``)
     on a fresh moto account, with the library's SSM cache cleared so nothing from an earlier test
-    is served. See :mod:`datalake_library.testing.sdlf_environment`."""
+    is served, and ``S3Interface.download_object`` writing under the test's ``tmp_path``
+    (``DATALAKE_DOWNLOAD_DIR``) instead of the machine's temp directory.
+    See :mod:`datalake_library.testing.sdlf_environment`."""
     from datalake_library.parameters import clear_parameter_cache
     from datalake_library.testing.sdlf_environment import create_sdlf_environment
 
+    monkeypatch.setenv("DATALAKE_DOWNLOAD_DIR", str(tmp_path / "ephemeral"))
     clear_parameter_cache()
     return create_sdlf_environment(endpoint_url=aws_endpoint)

@@ -251,3 +251,16 @@ def test_importing_the_testing_package_does_not_import_moto_or_boto3() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_fixture_points_downloads_at_the_test_tmp_path(sdlf_environment: SdlfEnvironment, tmp_path) -> None:
+    import os
+
+    from datalake_library import DataLakeClient
+
+    assert os.environ["DATALAKE_DOWNLOAD_DIR"] == str(tmp_path / "ephemeral")
+    sdlf_environment.put_raw_object("engineering/legislators/persons.json", b"{}")
+    local = DataLakeClient("engineering", "legislators", stage="a").s3.download_object(
+        sdlf_environment.raw_bucket, "engineering/legislators/persons.json"
+    )
+    assert local == str(tmp_path / "ephemeral" / sdlf_environment.raw_bucket / "engineering/legislators/persons.json")
