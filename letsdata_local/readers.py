@@ -55,6 +55,9 @@ class Reader:
 
     interface = ""
     function = ""
+    #: True when records must be acknowledged (deleted) after their output is durable; the runner
+    #: then flushes the writers after every batch instead of letting them fill their own batches.
+    needs_ack = False
 
     def check(self) -> None:  # pragma: no cover - overridden
         """Verify the source exists; raise :class:`ResourceMissingError` naming it."""
@@ -246,6 +249,7 @@ class SqsReader(Reader):
 
     interface = "QueueMessageReader"
     function = "parseMessage"
+    needs_ack = True
 
     def check(self) -> None:
         self.queue_url = resolve_queue_url(self.session.client("sqs"), self.queue_name, self.queue_url, self.queue_arn)

@@ -333,11 +333,12 @@ class Runner:
                     else:
                         summary.skips += 1
                 summary.records_read += len(batch)
-                pending_acks.extend(batch)
-                durable = writer.flush() & error_writer.flush()
-                if durable:
-                    self.reader.ack(pending_acks)
-                    pending_acks = []
+                if self.reader.needs_ack:
+                    pending_acks.extend(batch)
+                    durable = writer.flush() & error_writer.flush()
+                    if durable:
+                        self.reader.ack(pending_acks)
+                        pending_acks = []
                 if progress is not None:
                     progress.update(len(batch))
             writer.close()
