@@ -135,7 +135,9 @@ def _reset_library_caches() -> None:
     clear_parameter_cache()
 
 
-def _trial(pattern: Callable[[Any, str, str, str], dict[str, str]], expected: dict[str, str]) -> Trial:
+def measure(pattern: Callable[[Any, str, str, str], dict[str, str]], expected: dict[str, str]) -> Trial:
+    """Run ``pattern`` twice on one fresh boto3 Session (empty library caches): first and second
+    client, counting requests and client builds; fail if it read anything but ``expected``."""
     import boto3
 
     _reset_library_caches()
@@ -154,7 +156,7 @@ def _trial(pattern: Callable[[Any, str, str, str], dict[str, str]], expected: di
     return Trial(times[0], times[1], counters[0], counters[1])
 
 
-def _expected(env: Any) -> dict[str, str]:
+def expected_values(env: Any) -> dict[str, str]:
     stage = env.stage(STAGE)
     return {
         "raw_bucket": env.raw_bucket,
@@ -189,12 +191,12 @@ def configuration_rows() -> list[Row]:
         os.environ["AWS_ENDPOINT_URL"] = server.endpoint_url
         try:
             env = create_sdlf_environment(TEAM, PIPELINE, (STAGE, "B"), endpoint_url=server.endpoint_url)
-            expected = _expected(env)
+            expected = expected_values(env)
             ours: list[Trial] = []
             base: list[Trial] = []
             for _ in range(TRIALS):  # interleaved, so drift hits both equally
-                base.append(_trial(original_access_pattern, expected))
-                ours.append(_trial(library_access_pattern, expected))
+                base.append(measure(original_access_pattern, expected))
+                ours.append(measure(library_access_pattern, expected))
         finally:
             if previous is None:
                 os.environ.pop("AWS_ENDPOINT_URL", None)
