@@ -67,7 +67,7 @@ class S3Interface(BaseInterface):
     transfer_config: Any = None
 
     def _initialize_client(self) -> None:
-        self._downloads: list[Path] = []
+        self._downloads: list[tuple[Path, Path]] = []  # (file, download root)
         self._downloads_lock = threading.Lock()
         self.download_root: str | None = None
 
@@ -77,15 +77,21 @@ class S3Interface(BaseInterface):
         return self.aws_session.client("s3")
 
     # ------------------------------------------------------------------ downloads
-    def _download_dir(self, bucket: str) -> Path:
-        root = self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
+    def _download_root(self, download_dir: str | None = None) -> Path:
+        """``download_dir`` argument, else ``self.download_root``, ``$DATALAKE_DOWNLOAD_DIR``, tempdir."""
+        root = download_dir or self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
+        return Path(os.path.realpath(root))
+
+    def _download_dir(self, bucket: str, download_dir: str | None = None) -> Path:
         if bucket in (".", "..") or any(sep in bucket for sep in ("/", "\\", "\x00")):
             raise InvalidArgumentError(
                 f"bucket name {bucket!r} is not a valid S3 bucket name", argument="bucket"
             )
-        return Path(os.path.realpath(root)) / bucket
+        return self._download_root(download_dir) / bucket
 
-    def local_path_for(self, bucket: str, key: str, decode_key: bool = True) -> str:
+    def local_path_for(
+        self, bucket: str, key: str, decode_key: bool = True, *, download_dir: str | None = None
+    ) -> str:
         """Where :meth:`download_object` puts ``s3://bucket/key`` (no AWS call, no file written).
 
         Raises :class:`UnsafeKeyError` for keys that cannot be mirrored safely: absolute keys,
@@ -95,7 +101,7 @@ class S3Interface(BaseInterface):
         require_str(bucket, "bucket")
         require_str(key, "key")
         decoded = unquote_plus(key) if decode_key else key
-        base = self._download_dir(bucket)
+        base = self._download_dir(bucket, download_dir)
         problem = None
         if "\x00" in decoded:
             problem = "contains a NUL character"
@@ -119,13 +125,15 @@ class S3Interface(BaseInterface):
             )
         return str(target)
 
-    def download_object(self, bucket: str, key: str, decode_key: bool = True) -> str:
+    def download_object(
+        self, bucket: str, key: str, decode_key: bool = True, *, download_dir: str | None = None
+    ) -> str:
         """Download to ``<root>/<bucket>/<decoded key>`` and return that path.
 
         The basename is the object's file name. Parent directories are created; nothing else is
         deleted. ``decode_key`` applies ``unquote_plus`` (S3 event keys are URL-encoded).
         """
-        local_path = self.local_path_for(bucket, key, decode_key)
+        local_path = self.local_path_for(bucket, key, decode_key, download_dir=download_dir)
         s3_key = unquote_plus(key) if decode_key else key
         try:
             Path(local_path).parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +149,7 @@ class S3Interface(BaseInterface):
         except _client_error() as exc:
             raise translate_client_error(exc, f"s3://{bucket}/{s3_key}") from exc
         with self._downloads_lock:
-            self._downloads.append(Path(local_path))
+            self._downloads.append((Path(local_path), self._download_root(download_dir)))
         return local_path
 
     def cleanup_downloads(self) -> int:
@@ -153,21 +161,16 @@ class S3Interface(BaseInterface):
         with self._downloads_lock:
             downloads, self._downloads = self._downloads, []
         removed = 0
-        for path in downloads:
+        for path, root in downloads:
             try:
                 path.unlink()
                 removed += 1
             except FileNotFoundError:
                 continue
-            root = Path(
-                os.path.realpath(
-                    self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
-                )
-            )
             parent = path.parent
             while parent != root and root in parent.parents:
                 try:
-                    parent.rmdir()
+                    parent.rmdir()  # only succeeds when empty: other files are never touched
                 except OSError:
                     break
                 parent = parent.parent

@@ -358,3 +358,13 @@ def test_server_mode_stage_a_process_path(sdlf_environment, tmp_path, monkeypatc
         Bucket=env.stage_bucket, Key="pre-stage/engineering/legislators/my file+1_parsed.json"
     )
     assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == env.team_data_key_arn
+
+
+def test_download_dir_argument(s3, tmp_path) -> None:
+    put("team/x.csv", b"x")
+    local = s3.download_object(BUCKET, "team/x.csv", download_dir=str(tmp_path / "elsewhere"))
+    assert local == str(tmp_path / "elsewhere" / BUCKET / "team" / "x.csv") and Path(local).exists()
+    with pytest.raises(UnsafeKeyError):
+        s3.download_object(BUCKET, "../x.csv", download_dir=str(tmp_path / "elsewhere"))
+    assert s3.cleanup_downloads() == 1
+    assert not (tmp_path / "elsewhere" / BUCKET).exists() and (tmp_path / "elsewhere").exists()
