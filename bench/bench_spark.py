@@ -3,7 +3,7 @@
 Opt-in (it takes minutes): ``BENCH_SPARK=1`` or ``make bench-spark``. ``BENCH_SPARK_MB`` sets the input
 size (default 100 MB of WET-like text, split in 4 files = 4 mapper tasks, as LetsData makes one mapper
 task per manifest file). Both sides run on ``local[2]`` in the same warm SparkSession (the JVM start is
-paid once, in a warm-up, and reported separately) and alternate, best of ``BENCH_SPARK_REPEAT`` (2).
+paid once, in a warm-up, and reported separately) and alternate, best of ``BENCH_SPARK_REPEAT`` (3).
 
 Bridge: ``lambda_handler`` with the example WetSparkMapper / UnionSparkReducer (request validation,
 registry, spark_utils session reuse, read/write helpers, envelope). Plain: the same transformations
@@ -99,7 +99,7 @@ def run() -> list[Row]:
     from examples.letsdata.wet_sample import write_wet_file, write_wet_files
 
     megabytes = float(os.environ.get("BENCH_SPARK_MB", "100"))
-    repeat = int(os.environ.get("BENCH_SPARK_REPEAT", "2"))
+    repeat = int(os.environ.get("BENCH_SPARK_REPEAT", "3"))
     previous = {k: os.environ.get(k) for k in ("SPARK_MASTER", "SPARK_TMP_ROOT", "LETSDATA_IMPL_SPARKMAPPERINTERFACE",
                                                "LETSDATA_IMPL_SPARKREDUCERINTERFACE", "LETS_DATA_STAGE")}
     tmp = Path(tempfile.mkdtemp(prefix="bench-spark-"))
@@ -144,6 +144,8 @@ def run() -> list[Row]:
              f"x{best_bridge / best_plain:.3f} ({overhead:+.1f} %, target < +10 %)"),
             ("throughput through the bridge", f"{size / 1e6 / best_bridge:.1f} MB/s",
              f"{size / 1e6 / best_plain:.1f} MB/s", "same run"),
+            ("all runs (bridge | plain), s", " ".join(f"{t:.2f}" for t in bridge_times),
+             " ".join(f"{t:.2f}" for t in plain_times), "alternating order; spread = machine noise"),
             ("first call incl. JVM + SparkSession start (200 pages)", f"{cold:.2f} s", "-", "paid once per container"),
         ]
     finally:

@@ -122,19 +122,14 @@ def s3a_endpoint() -> str | None:
 def s3a_jars(jars_dir: str | os.PathLike[str] | None = None) -> list[str]:
     """The hadoop-aws and aws-java-sdk-bundle jars to add, if a jar directory holds them.
 
-    Looked up in ``jars_dir``, else ``SPARK_JARS_DIR``, else the repository's ``.cache/spark-jars``
-    (filled by ``make jars``). An image that bakes the jars into pyspark's own ``jars/`` needs none.
+    Looked up in the first of ``jars_dir``, ``SPARK_JARS_DIR`` or the repository's ``.cache/spark-jars``
+    (filled by ``make jars``) that is given; an explicit directory without the jars means "none". An
+    image that bakes the jars into pyspark's own ``jars/`` needs none.
     """
-    candidates = [jars_dir, os.environ.get("SPARK_JARS_DIR"), _REPO_JARS_DIR]
-    for candidate in candidates:
-        if not candidate:
-            continue
-        directory = Path(candidate)
-        if directory.is_dir():
-            jars = sorted(str(p) for p in directory.glob("*.jar") if p.name.startswith(S3A_JAR_PREFIXES))
-            if jars:
-                return jars
-    return []
+    directory = Path(jars_dir or os.environ.get("SPARK_JARS_DIR") or _REPO_JARS_DIR)
+    if not directory.is_dir():
+        return []
+    return sorted(str(p) for p in directory.glob("*.jar") if p.name.startswith(S3A_JAR_PREFIXES))
 
 
 def _credential_settings(bucket: str, creds: Mapping[str, Any] | None, role: str) -> dict[str, str]:
@@ -201,8 +196,16 @@ def build_spark_conf(
         "spark.ui.enabled": "false",
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.driver.host": "127.0.0.1",
+        # Progress bars are terminal noise in CloudWatch logs.
+        "spark.ui.showConsoleProgress": "false",
     }
     conf.update(_tmp_dirs())
+
+    # The s3a jars go on every session, not only s3a ones: they reach the driver's classpath only when
+    # the JVM starts, so a JVM first started without them could never read s3a:// later in the process.
+    jars = s3a_jars(jars_dir)
+    if jars:
+        conf["spark.jars"] = ",".join(jars)
 
     read_buckets = list(dict.fromkeys(s3a_bucket(u) for u in read_uris if is_s3a_uri(u)))
     write_bucket = s3a_bucket(writeUri, "writeUri") if is_s3a_uri(writeUri) else None
@@ -223,10 +226,7 @@ def build_spark_conf(
             conf["spark.hadoop.fs.s3a.endpoint"] = endpoint
             conf["spark.hadoop.fs.s3a.path.style.access"] = "true"
             conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https")).lower()
-        jars = s3a_jars(jars_dir)
-        if jars:
-            conf["spark.jars"] = ",".join(jars)
-        else:
+        if not jars:
             logger.info("no hadoop-aws jars found (SPARK_JARS_DIR); relying on the Spark classpath for s3a")
     for key, value in (extraConf or {}).items():
         conf[str(key)] = _option_value(key, value, "extraConf")
