@@ -113,6 +113,8 @@ class S3Interface(BaseInterface):
             bad = [segment for segment in decoded.split("/") if segment in ("", ".", "..")]
             if bad:
                 problem = f"has a {bad[0]!r} path segment" if bad[0] else "has an empty path segment"
+            elif any(len(segment.encode("utf-8", "surrogateescape")) > 255 for segment in decoded.split("/")):
+                problem = "has a path segment longer than 255 bytes (the filesystem's name limit)"
         if problem is None:
             target = Path(os.path.realpath(base.joinpath(*decoded.split("/"))))
             if os.path.commonpath([target, base]) != str(base):

@@ -89,6 +89,7 @@ def test_decode_key_false_uses_the_key_verbatim(s3) -> None:
         "team//x.csv",
         "./x.csv",
         "team/x\x00.csv",
+        "team/" + "n" * 256 + ".csv",
     ],
 )
 def test_unsafe_keys_are_refused_before_any_write(s3, tmp_path, key) -> None:
