@@ -104,6 +104,12 @@ def _check_destination(destination: Any, role: str) -> str:
     return destination.upper()
 
 
+def _check_uri_for_destination(destination: str, uri: str, role: str) -> None:
+    """S3 takes s3a:// URIs (and local paths, for local runs); LOCAL takes local paths only."""
+    if destination == "LOCAL" and is_s3a_uri(uri):
+        raise SparkConfigurationError(f"{role} {uri!r} is an s3a:// URI but the destination is LOCAL")
+
+
 # -- configuration ---------------------------------------------------------------------------
 def resolve_master(master: str | None = None) -> str:
     """The argument, else ``SPARK_MASTER``, else ``local[*]``."""
@@ -182,14 +188,17 @@ def build_spark_conf(
 ) -> dict[str, str]:
     """Every Spark setting :func:`createSparkSession` applies, as a plain dict (unit-testable
     without a JVM). ``readUri`` may be a list (a reducer's ``readUris``)."""
-    _check_destination(readDestination, "readDestination")
-    _check_destination(writeDestination, "writeDestination")
+    read_destination = _check_destination(readDestination, "readDestination")
+    write_destination = _check_destination(writeDestination, "writeDestination")
     read_uris = [readUri] if isinstance(readUri, str) else list(readUri) if readUri is not None else []
     if not read_uris:
         raise SparkConfigurationError("readUris must be a non-empty list of URIs")
     for index, uri in enumerate(read_uris):
-        validate_uri(uri, "readUri" if isinstance(readUri, str) else f"readUris[{index}]")
+        role = "readUri" if isinstance(readUri, str) else f"readUris[{index}]"
+        validate_uri(uri, role)
+        _check_uri_for_destination(read_destination, uri, role)
     validate_uri(writeUri, "writeUri")
+    _check_uri_for_destination(write_destination, writeUri, "writeUri")
 
     conf: dict[str, str] = {
         "spark.master": resolve_master(master),
@@ -344,8 +353,9 @@ def readSparkDataframe(
     original's special case for it never ran). Spark's analysis errors (missing path, bad
     options) are re-raised as :class:`SparkIOError` naming the format and URI.
     """
-    _check_destination(readDestination, "readDestination")
+    destination = _check_destination(readDestination, "readDestination")
     uri = validate_uri(readUri, "readUri")
+    _check_uri_for_destination(destination, uri, "readUri")
     fmt = _format(readFormat, READ_FORMATS, "readFormat")
     options = _options(readOptions, "readOptions")
     try:
@@ -370,8 +380,9 @@ def writeSparkDataframe(
     A failed job raises :class:`SparkIOError`; Spark's commit protocol publishes output (and the
     ``_SUCCESS`` marker) only when every task succeeded, so a failure is never reported as success.
     """
-    _check_destination(writeDestination, "writeDestination")
+    destination = _check_destination(writeDestination, "writeDestination")
     uri = validate_uri(writeUri, "writeUri")
+    _check_uri_for_destination(destination, uri, "writeUri")
     fmt = _format(writeFormat, WRITE_FORMATS, "writeFormat")
     options = _options(writeOptions, "writeOptions")
     if not isinstance(writeMode, str) or writeMode.lower() not in ("overwrite", "append", "ignore", "error",

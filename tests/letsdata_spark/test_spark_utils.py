@@ -101,6 +101,9 @@ def test_bad_destination_and_missing_credentials(spark_env: Path) -> None:
         build_spark_conf("GCS", "S3", "/tmp/a", "/tmp/b", None, None)
     with pytest.raises(SparkConfigurationError, match="KAFKA writeDestination not supported"):
         build_spark_conf("s3", "KAFKA", "/tmp/a", "/tmp/b", None, None)
+    with pytest.raises(SparkConfigurationError, match="readUri 's3a://r/k' is an s3a:// URI but the destination is LOCAL"):
+        build_spark_conf("Local", "S3", "s3a://r/k", "/tmp/b", READ, None)
+    assert build_spark_conf("local", "LOCAL", "/tmp/a", "file:///tmp/b", None, None)["spark.master"]
     with pytest.raises(SparkConfigurationError, match="write credentials are required for s3a bucket 'w-bkt'"):
         build_spark_conf("S3", "S3", "/tmp/a", "s3a://w-bkt/o", None, None)
     with pytest.raises(SparkConfigurationError, match="read credentials for bucket 'r-bkt' lack AWS_SECRET_ACCESS_KEY"):
