@@ -102,6 +102,21 @@ def return200Response(data: Any) -> dict[str, Any]:
 
 _PRIMITIVES = (str, int, float, bool, type(None))
 _EXACT_PRIMITIVES = frozenset(_PRIMITIVES)
+_BINARY = (bytes, bytearray, memoryview)
+_DATES = (_dt.datetime, _dt.date, _dt.time)
+
+
+class _Unserialisable(Exception):
+    """Internal: raised at the offending value; each container level adds its path segment on the way out."""
+
+    def __init__(self, reason: str, type_name: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.type_name = type_name
+        self.segments: list[str] = []
+
+    def path(self) -> str:
+        return "$" + "".join(reversed(self.segments))
 
 
 def getJsonObject(input: Any) -> Any:  # noqa: A002 - original parameter name
@@ -113,89 +128,183 @@ def getJsonObject(input: Any) -> Any:  # noqa: A002 - original parameter name
     ``Decimal`` (int when integral, else float) and ``__slots__`` objects. Attributes whose name starts
     with ``_`` are private and not emitted. ``bytes``/``bytearray``, cycles and opaque objects raise
     :class:`LetsDataSerializationError` naming the path (``$.document.documentKeyValuesMap.raw``).
+
+    This runs once per record, so paths are only assembled when something fails.
     """
-    return _to_json(input, "$", set())
+    try:
+        return _to_json(input, set())
+    except _Unserialisable as exc:
+        raise LetsDataSerializationError(exc.reason.format(type=exc.type_name, path=exc.path())) from None
 
 
-def _check_wire(value: Any) -> None:
-    hook = getattr(type(value), "_letsdata_wire_check", None)
-    if hook is not None:
-        hook(value)
+# Per-type dispatch, computed once per type: most values are a handful of types seen on every record.
+_ENUM, _PRIM_SUB, _BIN, _DATE, _DEC, _DICT, _LIST, _SET, _OBJ = range(9)
+_kinds: dict[type, int] = {}
 
 
-def _to_json(value: Any, path: str, active: set[int]) -> Any:
-    if type(value) in _EXACT_PRIMITIVES:
+def _classify(t: type) -> int:
+    if issubclass(t, Enum):
+        kind = _ENUM
+    elif issubclass(t, _PRIMITIVES):  # str/int/float subclasses
+        kind = _PRIM_SUB
+    elif issubclass(t, _BINARY):
+        kind = _BIN
+    elif issubclass(t, _DATES):
+        kind = _DATE
+    elif issubclass(t, Decimal):
+        kind = _DEC
+    elif issubclass(t, dict):
+        kind = _DICT
+    elif issubclass(t, list | tuple):
+        kind = _LIST
+    elif issubclass(t, set | frozenset):
+        kind = _SET
+    else:
+        kind = _OBJ
+    _kinds[t] = kind
+    return kind
+
+
+def _to_json(value: Any, active: set[int]) -> Any:
+    t = type(value)
+    if t in _EXACT_PRIMITIVES:
         return value
-    if isinstance(value, Enum):
-        return _to_json(value.value, path, active)
-    if isinstance(value, _PRIMITIVES):  # str/int/float subclasses
+    kind = _kinds.get(t)
+    if kind is None:
+        kind = _classify(t)
+    if kind == _OBJ:
+        return _object_items(value, active)
+    if kind == _DICT:
+        return _dict_items(value, active)
+    if kind == _LIST:
+        for v in value:
+            if type(v) not in _EXACT_PRIMITIVES:
+                return _list_items(value, active)
+        return list(value)  # fast path, e.g. embedding vectors
+    if kind == _ENUM:
+        return _to_json(value.value, active)
+    if kind == _PRIM_SUB:
         return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        raise LetsDataSerializationError(
-            f"getJsonObject - cannot serialise {type(value).__name__} at {path}: decode it to str "
-            "(or base64-encode it) in your implementation; binary data is never converted implicitly")
-    if isinstance(value, _dt.datetime | _dt.date | _dt.time):
+    if kind == _DATE:
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if kind == _DEC:
         if value.is_finite() and value == value.to_integral_value():
             return int(value)
         return float(value)
+    if kind == _SET:
+        items = list(value)
+        try:
+            items.sort()
+        except TypeError:
+            pass
+        return _list_items(items, active)
+    raise _Unserialisable("getJsonObject - cannot serialise {type} at {path}: decode it to str (or base64-encode "
+                          "it) in your implementation; binary data is never converted implicitly", t.__name__)
+
+
+def _enter(value: Any, active: set[int]) -> int:
     marker = id(value)
     if marker in active:
-        raise LetsDataSerializationError(f"getJsonObject - circular reference at {path} ({type(value).__name__})")
+        raise _Unserialisable("getJsonObject - circular reference at {path} ({type})", type(value).__name__)
     active.add(marker)
-    try:
-        if isinstance(value, dict):
-            return {_key(k, path): _to_json(v, f"{path}.{_key(k, path)}", active) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            if all(type(v) in _EXACT_PRIMITIVES for v in value):  # fast path, e.g. embedding vectors
-                return list(value)
-            return [_to_json(v, f"{path}[{i}]", active) for i, v in enumerate(value)]
-        if isinstance(value, set | frozenset):
-            items = list(value)
-            try:
-                items.sort()
-            except TypeError:
-                pass
-            return [_to_json(v, f"{path}[{i}]", active) for i, v in enumerate(items)]
-        _check_wire(value)
-        attrs = _attributes(value)
-        if attrs is None:
-            raise LetsDataSerializationError(
-                f"getJsonObject - cannot serialise {type(value).__name__} at {path}: it has no attributes "
-                "(no __dict__ or __slots__) and is not a JSON type")
-        return {name: _to_json(v, f"{path}.{name}", active) for name, v in attrs}
-    finally:
-        active.discard(marker)
+    return marker
 
 
-def _key(key: Any, path: str) -> Any:
+def _dict_items(value: dict[Any, Any], active: set[int]) -> dict[Any, Any]:
+    marker = _enter(value, active)
+    out: dict[Any, Any] = {}
+    for k, v in value.items():
+        key = k if type(k) is str else _key(k)
+        if type(v) in _EXACT_PRIMITIVES:
+            out[key] = v
+            continue
+        try:
+            out[key] = _to_json(v, active)
+        except _Unserialisable as exc:
+            exc.segments.append(f".{key}")
+            raise
+    active.discard(marker)
+    return out
+
+
+def _list_items(value: Any, active: set[int]) -> list[Any]:
+    marker = _enter(value, active)
+    out: list[Any] = []
+    for i, v in enumerate(value):
+        if type(v) in _EXACT_PRIMITIVES:
+            out.append(v)
+            continue
+        try:
+            out.append(_to_json(v, active))
+        except _Unserialisable as exc:
+            exc.segments.append(f"[{i}]")
+            raise
+    active.discard(marker)
+    return out
+
+
+def _object_items(value: Any, active: set[int]) -> dict[str, Any]:
+    t = type(value)
+    hook = getattr(t, "_letsdata_wire_check", None)
+    if hook is not None:
+        hook(value)
+    slots = _slots_of(t)
+    instance_dict = getattr(value, "__dict__", None)
+    if slots is None and not isinstance(instance_dict, dict):
+        raise _Unserialisable("getJsonObject - cannot serialise {type} at {path}: it has no attributes (no __dict__ "
+                              "or __slots__) and is not a JSON type", t.__name__)
+    marker = _enter(value, active)
+    out: dict[str, Any] = {}
+    items: list[tuple[str, Any]] = []
+    for slot in slots or ():
+        try:
+            items.append((slot, getattr(value, slot)))
+        except AttributeError:
+            continue  # unset slot
+    if isinstance(instance_dict, dict):
+        items.extend(instance_dict.items())
+    for name, v in items:
+        if type(name) is not str or name[:1] == "_":
+            continue  # private attributes never reach the wire
+        if type(v) in _EXACT_PRIMITIVES:
+            out[name] = v
+            continue
+        try:
+            out[name] = _to_json(v, active)
+        except _Unserialisable as exc:
+            exc.segments.append(f".{name}")
+            raise
+    active.discard(marker)
+    return out
+
+
+def _key(key: Any) -> Any:
     if isinstance(key, Enum):
         key = key.value
     if isinstance(key, _PRIMITIVES):
         return key  # json.dumps renders these keys exactly as the original did
     if isinstance(key, bytes | bytearray):
-        raise LetsDataSerializationError(f"getJsonObject - cannot use a {type(key).__name__} dict key at {path}")
+        raise _Unserialisable("getJsonObject - cannot use a {type} dict key at {path}", type(key).__name__)
     return _safe_str(key)
 
 
-def _attributes(value: Any) -> list[tuple[str, Any]] | None:
+_slot_names: dict[type, tuple[str, ...] | None] = {}
+
+
+def _slots_of(cls: type) -> tuple[str, ...] | None:
+    """Public slot names of ``cls`` (base classes first), or None when no class in the MRO declares slots."""
+    if cls in _slot_names:
+        return _slot_names[cls]
     found = False
-    attrs: list[tuple[str, Any]] = []
-    for cls in reversed(type(value).__mro__):
-        slots = cls.__dict__.get("__slots__")
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        slots = klass.__dict__.get("__slots__")
         if slots is None:
             continue
         found = True
         for slot in (slots,) if isinstance(slots, str) else slots:
-            if slot.startswith("_") or slot in ("__dict__", "__weakref__"):
-                continue
-            try:
-                attrs.append((slot, getattr(value, slot)))
-            except AttributeError:
-                continue  # unset slot
-    instance_dict = getattr(value, "__dict__", None)
-    if isinstance(instance_dict, dict):
-        found = True
-        attrs.extend((k, v) for k, v in instance_dict.items() if isinstance(k, str) and not k.startswith("_"))
-    return attrs if found else None
+            if not slot.startswith("_") and slot not in ("__dict__", "__weakref__"):
+                names.append(slot)
+    result = tuple(names) if found else None
+    _slot_names[cls] = result
+    return result
