@@ -151,6 +151,7 @@ class RecordSplitter:
         start, end = self.spec.start, self.spec.end
         n_start, n_end = len(start), len(end)
         find = buf.find
+        startswith = buf.startswith
         records: list[bytes] = []
         offsets: list[int] = []
         add_record = records.append
@@ -183,8 +184,11 @@ class RecordSplitter:
             j += n_end
             add_offset(base + pos)
             add_record(buf[pos:j])
-            pos = search = j
-            in_record = False
+            if startswith(start, j):  # the common case: the next record starts right here
+                pos, search = j, j + n_start
+            else:
+                pos = search = j
+                in_record = False
 
     def _fixed(self, buf: bytes) -> RecordBatch:
         """OFFSET end hint: fixed-length records (after an optional start pattern)."""
