@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from letsdata_service.function_table import SERVICE_MODULES
 from letsdata_service.Service import AUTH_KEYS, InterfaceNames, LetsDataAuthParams, ServiceRequest
+from letsdata_utils.logging_utils import logger
 from letsdata_utils.validations import letsdata_fail
 
 _KNOWN_INTERFACES = ", ".join(m.name for m in InterfaceNames)
+_ENVELOPE_KEYS = frozenset({"requestId", "interface", "function", "letsdataAuth", "data", "batchedData"})
 _INTERFACES_BY_VALUE = {m.value: m for m in InterfaceNames}
 _factories: dict[InterfaceNames, Callable[..., ServiceRequest]] = {}
 
@@ -59,5 +62,9 @@ def getServiceRequest(event: Any) -> ServiceRequest:
         letsdata_fail(f"invalid interface {interface_value!r} - expected one of {_KNOWN_INTERFACES} (case-insensitive)")
     if "function" not in event:
         letsdata_fail("missing key 'function' in lambda event")
+    if logger.isEnabledFor(logging.DEBUG):
+        unknown = [k for k in event if k not in _ENVELOPE_KEYS]
+        if unknown:
+            logger.debug("letsdata request - ignoring unknown lambda event keys %s", unknown)
     return _factory(interface)(requestId, LetsDataAuthParams(auth), interface, event["function"],
                                event.get("data"), event.get("batchedData"))
