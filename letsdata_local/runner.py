@@ -53,8 +53,9 @@ from letsdata_local.writers import (
 
 log = logging.getLogger("letsdata_local")
 
-#: Requests above this many payload bytes are split (Lambda's synchronous payload limit is 6 MB).
-MAX_BATCH_BYTES = 5 * 1024 * 1024
+#: Requests above this many record bytes are split: Lambda's synchronous payload limit is 6 MB and
+#: JSON escaping can double non-ASCII text (``\uXXXX``), so stay well under half of it.
+MAX_BATCH_BYTES = 2 * 1024 * 1024 + 512 * 1024
 
 
 @dataclass

@@ -32,7 +32,8 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_example_config_runs_on_the_embedded_default(name: str, capsys: Any) -> None:
+def test_every_example_config_runs_on_the_embedded_default(name: str, capsys: Any, moto_server: Any) -> None:
+    moto_server.reset()  # moto's state is process-wide: the embedded server would see earlier tests' resources
     _no_account()
     code = main(["run", str(CONFIGS / name), "--sample", "2", "--no-progress"])
     out, err = capsys.readouterr()
@@ -161,3 +162,13 @@ def test_embedded_default_is_chosen_only_without_endpoint_and_credentials(monkey
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     assert credentials_configured() and not wants_embedded(None)
+
+
+def test_unimplemented_parser_fails_clearly_before_processing(capsys: Any, moto_server: Any) -> None:
+    moto_server.reset()
+    _no_account()
+    stub = "SingleFileParser=letsdata_interfaces.readers.parsers.SingleFileParser:SingleFileParser"
+    code = main(["run", str(CONFIGS / "dataset1.json"), "--impl", stub, "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 1 and "records read" not in captured.out
+    assert "SingleFileParser.getS3FileType failed: Exception: Not Yet Implemented" in captured.err
