@@ -127,6 +127,7 @@ FIELDS: tuple[Field, ...] = (
     Field("writeConnector.streamName", "str"),
     Field("writeConnector.streamArn", "str"),
     Field("writeConnector.kinesisShardCount", "int", default=1, minimum=1),
+    Field("writeConnector.compression", "enum", choices=("NONE", "GZIP"), default="NONE"),
     Field("writeConnector.queueName", "str"),
     Field("writeConnector.queueUrl", "str"),
     Field("writeConnector.messageIdAttributeName", "str"),

@@ -368,9 +368,13 @@ class KinesisReader(Reader):
         offsets = {"sequenceNumber": seq, "shardId": shard_id}
         raw: bytes = record["Data"]
         try:
+            if raw[:2] == b"\x1f\x8b":  # gzip records (as LetsData-managed Kinesis destinations write)
+                import gzip
+
+                raw = gzip.decompress(raw)
             text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return SourceRecord({}, seq, offsets, offsets, error=f"record data is not valid UTF-8: {exc}")
+        except (UnicodeDecodeError, OSError, EOFError) as exc:
+            return SourceRecord({}, seq, offsets, offsets, error=f"record data is not valid (gzip) UTF-8: {exc}")
         data = {
             "streamArn": self.stream_arn,
             "shardId": shard_id,

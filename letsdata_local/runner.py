@@ -132,7 +132,7 @@ def build_writer(cfg: Config, session: Any, options: RunOptions) -> Writer:
     dest = cfg.write_destination
     if dest == "KINESIS":
         cls = SingleRecordKinesisWriter if options.single_record_writes else KinesisWriter
-        return cls(session, write_stream(cfg))
+        return cls(session, write_stream(cfg), gzip_records=cfg.get("writeConnector.compression") == "GZIP")
     if dest == "SQS":
         from letsdata_local.readers import resolve_queue_url
 

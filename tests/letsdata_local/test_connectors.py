@@ -266,3 +266,17 @@ def test_local_writer_is_atomic(tmp_path: Path) -> None:
     interrupted.abort()
     assert not (tmp_path / "out" / "other.jsonl").exists()
     assert (tmp_path / "out" / "other.jsonl.partial").exists()
+
+
+def test_gzip_kinesis_records_round_trip_through_writer_and_reader(session: Any) -> None:
+    kinesis = session.client("kinesis")
+    kinesis.create_stream(StreamName="gz", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="gz")
+    writer = KinesisWriter(session, "gz", gzip_records=True)
+    for doc in DOCS[:20]:
+        writer.write(doc)
+    writer.close()
+    kinesis.put_record(StreamName="gz", Data=b"\x1f\x8bnot-gzip", PartitionKey="bad")
+    records = _records(KinesisReader(session, "gz"))
+    assert [json.loads(r.data["data"])["v"] for r in records[:20]] == list(range(20))
+    assert records[20].error and "gzip" in records[20].error
