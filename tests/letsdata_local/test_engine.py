@@ -145,3 +145,26 @@ def test_item_result_and_vector_shapes() -> None:
     assert to_vector([[[0.5, 1.5]]]) == [0.5, 1.5]
     with pytest.raises(ValueError):
         to_vector("body")
+
+
+def test_sagemaker_stage_queued_vectors_and_static_reply(aws_endpoint: str, session: Any, make_bridge: Any) -> None:
+    from letsdata_local.config import Config
+    from letsdata_local.readers import SourceRecord
+    from letsdata_local.resources import Provisioner
+    from letsdata_local.runner import SagemakerStage
+
+    cfg = Config({"datasetName": "V", "readConnector": {"connectorDestination": "KINESIS", "streamName": "s"},
+                  "writeConnector": {"connectorDestination": "LOCAL"},
+                  "computeEngine": {"computeEngineType": "LAMBDA_AND_SAGEMAKER",
+                                    "endpoint": {"sagemakerEndpointName": "emb"}}})
+    bridge = make_bridge(SagemakerVectorsInterface="examples.letsdata.sagemaker_vectors:SagemakerVectorsExample")
+    Provisioner(cfg, session).queue_sagemaker_results(aws_endpoint, count=2, dimensions=4)
+    docs = [{"documentId": f"d{i}", "recordType": "Content", "partitionKey": f"d{i}", "documentMetadata": {},
+             "docText": f"text {i}"} for i in range(3)]
+    records = [SourceRecord({}, f"d{i}", {"sequenceNumber": str(i)}, {"sequenceNumber": str(i)}) for i in range(3)]
+    outcomes = SagemakerStage(cfg, session, bridge).process(records, docs)
+    assert [o.kind for o in outcomes] == [Outcome.DOCUMENT, Outcome.DOCUMENT, Outcome.ERROR]
+    assert len(outcomes[0].record["vectors"]["docText"]) == 4 and outcomes[0].record["documentId"] == "d0"
+    # the queue is drained: moto's static b"body" reply is not a vector -> an error document, not a crash
+    assert "non-JSON body" in outcomes[2].record["errorMessage"]
+    assert outcomes[2].record["errorStartoffsetMap"] == {"sequenceNumber": "2"}
