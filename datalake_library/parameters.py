@@ -17,7 +17,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from datalake_library.errors import ConfigurationError
@@ -50,18 +49,33 @@ def _last_arn_segment(value: str) -> str:
     return value.split(":")[-1]
 
 
-@dataclass(frozen=True)
 class ParameterSpec:
-    """One SSM-backed attribute: its name template, the context it needs, and a post-processor."""
+    """One SSM-backed attribute: its name template, the context it needs, and a post-processor.
 
-    attribute: str
-    template: str
-    requires: tuple[str, ...] = ()
-    postprocess: Callable[[str], str] | None = None
-    note: str = ""
+    A plain slotted class (not a dataclass/NamedTuple): this module is on the cold-start path.
+    """
+
+    __slots__ = ("attribute", "note", "postprocess", "requires", "template")
+
+    def __init__(
+        self,
+        attribute: str,
+        template: str,
+        requires: tuple[str, ...] = (),
+        postprocess: Callable[[str], str] | None = None,
+        note: str = "",
+    ) -> None:
+        self.attribute = attribute
+        self.template = template
+        self.requires = requires
+        self.postprocess = postprocess
+        self.note = note
 
     def name(self, context: dict[str, str | None]) -> str:
         return self.template.format(**{k: context.get(k) or "" for k in CONTEXT_FIELDS})
+
+    def __repr__(self) -> str:
+        return f"ParameterSpec({self.attribute!r}, {self.template!r}, requires={self.requires!r})"
 
 
 _TEAM_PIPELINE_STAGE = ("team", "pipeline", "stage")

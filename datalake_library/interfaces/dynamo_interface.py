@@ -6,7 +6,6 @@ conditional. ``self.dynamodb`` is the low-level client, as in the original.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -148,6 +147,8 @@ class DynamoInterface(ManifestsMixin, BaseInterface):
         for attempt in range(self.batch_max_attempts):
             if attempt:
                 delay = min(self.batch_max_delay, self.batch_base_delay * (2 ** (attempt - 1)))
+                import random  # lazily: only a throttled batch write needs jitter
+
                 time.sleep(delay * (0.5 + random.random() / 2))
             try:
                 response = self.dynamodb.batch_write_item(RequestItems={table: pending})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -79,7 +78,11 @@ class S3Interface(BaseInterface):
     # ------------------------------------------------------------------ downloads
     def _download_root(self, download_dir: str | None = None) -> Path:
         """``download_dir`` argument, else ``self.download_root``, ``$DATALAKE_DOWNLOAD_DIR``, tempdir."""
-        root = download_dir or self.download_root or os.environ.get(DOWNLOAD_DIR_ENV) or tempfile.gettempdir()
+        root = download_dir or self.download_root or os.environ.get(DOWNLOAD_DIR_ENV)
+        if not root:
+            import tempfile  # lazily: tempfile pulls in shutil and random at import
+
+            root = tempfile.gettempdir()
         return Path(os.path.realpath(root))
 
     def _download_dir(self, bucket: str, download_dir: str | None = None) -> Path:

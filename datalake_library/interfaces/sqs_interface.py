@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -62,6 +61,12 @@ def _encode_body(message: Any, argument: str = "message", strict: bool = True) -
 def _chunks(items: Sequence[Any], size: int) -> Iterable[tuple[int, Sequence[Any]]]:
     for start in range(0, len(items), size):
         yield start, items[start : start + size]
+
+
+def _new_dedup_id() -> str:
+    import uuid  # lazily: only senders pay for it
+
+    return str(uuid.uuid4())
 
 
 class SQSInterface(BaseInterface):
@@ -237,7 +242,7 @@ class SQSInterface(BaseInterface):
         dedup = (
             require_str(deduplication_id, "deduplication_id")
             if deduplication_id is not None
-            else str(uuid.uuid4())
+            else _new_dedup_id()
         )
         try:
             return dict(
@@ -277,7 +282,7 @@ class SQSInterface(BaseInterface):
                     "Id": str(start + i),
                     "MessageBody": body,
                     "MessageGroupId": group_id,
-                    "MessageDeduplicationId": str(uuid.uuid4()),
+                    "MessageDeduplicationId": _new_dedup_id(),
                 }
                 for i, body in enumerate(chunk)
             ]
