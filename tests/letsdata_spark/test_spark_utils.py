@@ -34,9 +34,25 @@ def _conf(read_uri: Any = "s3a://read-bkt/in/x", write_uri: str = "s3a://write-b
 def test_that_importing_spark_utils_does_not_import_pyspark() -> None:
     import subprocess
 
-    code = "import letsdata_utils.spark_utils, letsdata_utils.secretmanager_util, sys; print('pyspark' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = ("import letsdata_utils.spark_utils, letsdata_utils.secretmanager_util, sys\n"
+            "import examples.letsdata.spark_wet_mapper, examples.letsdata.spark_reducer\n"
+            "print('pyspark' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
     assert out.strip() == "False"
+
+
+def test_changed_credentials_or_endpoint_mean_a_new_session(monkeypatch: pytest.MonkeyPatch, spark_env: Path) -> None:
+    """The reuse key changes with anything the live SparkContext cannot pick up (never with appName)."""
+    fingerprint = spark_utils._fingerprint
+    base = fingerprint(_conf())
+    assert fingerprint(_conf()) == base
+    assert fingerprint(_conf(write={**WRITE, "AWS_SESSION_TOKEN": "rotated"})) != base
+    monkeypatch.setenv("SPARK_S3A_ENDPOINT", "http://127.0.0.1:1")
+    assert fingerprint(_conf()) != base
+    monkeypatch.delenv("SPARK_S3A_ENDPOINT")
+    assert fingerprint(_conf(master="local[1]")) != base
+    assert "RS" not in base and len(base) == 64  # a digest, never the secret itself
 
 
 def test_master_argument_then_env_then_local(monkeypatch: pytest.MonkeyPatch, spark_env: Path) -> None:
