@@ -16,6 +16,7 @@ import copy
 import json
 import os
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -133,6 +134,11 @@ def run() -> list[Row]:
                 raise RuntimeError("page count differs from the generator's")
             shutil.rmtree(plain_dir, ignore_errors=True)
             shutil.rmtree(bridge_dir, ignore_errors=True)
+        # Fixed cost per mapper+reducer pair, where Spark's own work is tiny: interleaved medians.
+        small_bridge, small_plain = [], []
+        for attempt in range(int(os.environ.get("BENCH_SPARK_SMALL_REPEAT", "8"))):
+            small_plain.append(_plain([warm], tmp / f"small-plain-{attempt}"))
+            small_bridge.append(_bridge([warm], tmp / f"small-bridge-{attempt}"))
         from letsdata_utils.spark_utils import stopSparkSession
 
         stopSparkSession()
@@ -146,6 +152,9 @@ def run() -> list[Row]:
              f"{size / 1e6 / best_plain:.1f} MB/s", "same run"),
             ("all runs (bridge | plain), s", " ".join(f"{t:.2f}" for t in bridge_times),
              " ".join(f"{t:.2f}" for t in plain_times), "alternating order; spread = machine noise"),
+            ("mapper + reducer on 200 pages (fixed cost), median", f"{statistics.median(small_bridge):.3f} s",
+             f"{statistics.median(small_plain):.3f} s plain",
+             f"bridge adds {statistics.median(small_bridge) - statistics.median(small_plain):+.3f} s per pair"),
             ("first call incl. JVM + SparkSession start (200 pages)", f"{cold:.2f} s", "-", "paid once per container"),
         ]
     finally:
