@@ -9,6 +9,8 @@ Select one with ``LETSDATA_IMPL_<INTERFACE>=<module>:<Class>``, for instance::
     LETSDATA_IMPL_DYNAMODBSTREAMSRECORDREADER=examples.letsdata.dynamodb_streams_reader:DynamoDBStreamsJsonRecordReader
     LETSDATA_IMPL_DYNAMODBTABLEITEMREADER=examples.letsdata.dynamodb_table_reader:DynamoDBTableJsonItemReader
     LETSDATA_IMPL_SAGEMAKERVECTORSINTERFACE=examples.letsdata.sagemaker_vectors:SagemakerVectorsExample
+    LETSDATA_IMPL_SPARKMAPPERINTERFACE=examples.letsdata.spark_wet_mapper:WetSparkMapper
+    LETSDATA_IMPL_SPARKREDUCERINTERFACE=examples.letsdata.spark_reducer:UnionSparkReducer
 
 Nothing is imported here on purpose: loading one example must not import the others.
 
