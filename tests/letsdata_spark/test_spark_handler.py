@@ -144,3 +144,17 @@ def test_mapper_rejects_a_non_text_read_format(spark_env: Path, tmp_path: Path) 
 def test_empty_reducer_input_list_is_rejected(spark_env: Path, tmp_path: Path) -> None:
     body = _error(lambda_handler(reducer_event([], str(tmp_path / "o")), None))
     assert "readUris" in body["errorMessage"]
+
+
+def test_failure_inside_the_write_job_reports_an_error_and_commits_nothing(spark: Any, tmp_path: Path) -> None:
+    """A corrupt gzip input passes analysis but fails in the tasks of the write job."""
+    good = tmp_path / "in" / "good.warc.wet"
+    write_wet_file(good, 20)
+    corrupt = tmp_path / "in" / "corrupt.warc.wet.gz"
+    corrupt.write_bytes(b"\x1f\x8b\x08\x00" + b"definitely not deflate data" * 100)
+    out = tmp_path / "out"
+    body = _error(lambda_handler(mapper_event(str(tmp_path / "in"), str(out)), None))
+    assert body["exception"]["errorType"] == "SparkIOError"
+    assert f"cannot write json to writeUri {out}" in body["errorMessage"]
+    assert not (out / "_SUCCESS").exists()
+    assert list(out.glob("part-*")) == []  # task output stays in _temporary, never committed
