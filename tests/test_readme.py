@@ -23,7 +23,10 @@ NO_TEST = "<!-- no-test -->"
 RUNTIME_SOURCES = ["datalake_library", "letsdata_interfaces", "letsdata_service", "letsdata_utils",
                    "letsdata_local", "letsdata_lambda_function.py"]
 #: Direct reads: os.environ.get("X"), os.environ["X"], os.getenv("X"), os.environ.setdefault("X", ...).
-ENV_READ = re.compile(r"""(?:environ\.get\(|environ\[|getenv\(|environ\.setdefault\()\s*f?["']([A-Z][A-Z0-9_]*)""")
+#: Also helpers named like ``_environment("X", ...)`` that wrap such a read.
+ENV_READ = re.compile(
+    r"""(?:environ\.get\(|environ\[|getenv\(|environ\.setdefault\(|\b_?environment\()\s*f?["']([A-Z][A-Z0-9_]*)"""
+)
 #: Names kept in constants (CACHE_TTL_ENV = "X", ENV_PREFIX = "LETSDATA_IMPL_") and read through them.
 ENV_CONSTANT = re.compile(r"""^[A-Z_]*(?:ENV|PREFIX)[A-Z_]*\s*(?::[^=]+)?=\s*["']([A-Z][A-Z0-9_]*)["']""", re.MULTILINE)
 #: Fallback chains: for name in ("A", "B"): value = os.environ.get(name)
