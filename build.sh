@@ -127,6 +127,13 @@ require_setting() {
     printf '%s' "$value"
 }
 
+# The first line of an expectation file, without a Windows line ending.
+expectation() {
+    local line=""
+    IFS= read -r line <"$1" || true
+    printf '%s' "${line%$'\r'}"
+}
+
 # Fails before anything is built if a captured request has no expectation.
 check_events() {
     local found=0 event expected
@@ -135,7 +142,7 @@ check_events() {
         found=1
         expected="${event%.json}.expected"
         [[ -f $expected ]] || die "no expectation file for ${event#"$ROOT"/}: create ${expected#"$ROOT"/} with the substring the response must contain"
-        [[ -n "$(head -n 1 "$expected")" ]] || die "${expected#"$ROOT"/} is empty: its first line is the substring the response must contain"
+        [[ -n "$(expectation "$expected")" ]] || die "${expected#"$ROOT"/} is empty: its first line is the substring the response must contain"
     done
     ((found)) || die "no captured requests (*.json) in ${EVENTS_DIR#"$ROOT"/}"
 }
@@ -206,7 +213,7 @@ smoke_test() {
 
     for event in "$EVENTS_DIR"/*.json; do
         name="$(basename "$event" .json)"
-        expected="$(head -n 1 "${event%.json}.expected")"
+        expected="$(expectation "${event%.json}.expected")"
         if ((DRY_RUN)); then
             run curl --fail --silent --show-error --max-time 60 --header 'Content-Type: application/json' \
                 --data-binary "@$event" "$url"

@@ -229,6 +229,22 @@ def test_config_file_with_unknown_key_or_bad_line_is_rejected(build_tree, run_bu
     assert "does not exist" in result.stderr
 
 
+def test_expectation_with_windows_line_ending_still_matches(build_tree, run_build) -> None:
+    (build_tree / "tests" / "events" / "QueueMessageReader.parseMessage.expected").write_bytes(b"Not Yet Implemented\r\n")
+    result = run_build(build_tree, "test", **GOOD_SETTINGS, FAKE_CURL_MODE="stub")
+
+    assert result.returncode == 0, result.stderr
+    assert "ok   QueueMessageReader.parseMessage" in result.stdout
+
+
+def test_empty_expectation_file_is_rejected(build_tree, run_build) -> None:
+    (build_tree / "tests" / "events" / "QueueMessageReader.parseMessage.expected").write_text("\n")
+    result = run_build(build_tree, "test", "--dry-run", **GOOD_SETTINGS)
+
+    assert result.returncode != 0
+    assert "QueueMessageReader.parseMessage.expected is empty" in result.stderr
+
+
 def test_event_without_expectation_file_fails_before_building(build_tree, run_build) -> None:
     (build_tree / "tests" / "events" / "SingleFileParser.parseDocument.expected").unlink()
     result = run_build(build_tree, "test", **GOOD_SETTINGS)
