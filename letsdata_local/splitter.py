@@ -21,6 +21,7 @@ Semantics (also implemented, deliberately naively, by the tests' reference split
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class RecordBatch:
 
     Back-to-back records (no start pattern) carry only ``base``, the offset of the first record:
     the others follow from the record lengths, computed with ``itertools.accumulate`` in C when
-    asked for. That keeps the single-delimiter path at C speed (``bytes.splitlines`` / ``find``)
+    asked for. That keeps the single-delimiter path at C speed (``BytesIO.readlines`` / ``find``)
     instead of building an offset per record in Python.
     """
 
@@ -92,7 +93,7 @@ class RecordSplitter:
         self._base = 0  # file offset of self._carry[0]
         self._in_record = False  # carry starts at a record start (start pattern already matched)
         self._resume = 0  # where the pending search resumes inside carry (+ new chunk)
-        # single "\n" delimiter, no start: bytes.splitlines is exact when the data has no "\r"
+        # single "\n" delimiter, no start: BytesIO.readlines splits on b"\n" only, in C
         self._lines = not spec.start and spec.end == b"\n"
 
     # -- public API -------------------------------------------------------------------------
@@ -118,8 +119,8 @@ class RecordSplitter:
     def _contiguous(self, buf: bytes) -> RecordBatch:
         """No start pattern: records are back to back, each ending with the end pattern."""
         base = self._base
-        if self._lines and b"\r" not in buf:
-            records = buf.splitlines(keepends=True)
+        if self._lines:
+            records = io.BytesIO(buf).readlines()
             if records and not records[-1].endswith(b"\n"):
                 self._carry = records.pop()
             else:
