@@ -237,14 +237,7 @@ class ParameterResolver:
         """The value of ``attribute``, fetching this context's parameters on first use."""
         name = self.parameter_name(attribute)
         spec = PARAMETERS[attribute]
-        ssm = self._aws.client("ssm")
-        found, value = _cache.lookup(ssm, name, time.monotonic())
-        if not found:
-            with self._lock:
-                found, value = _cache.lookup(ssm, name, time.monotonic())
-                if not found:
-                    self._refresh(ssm, name)
-                    found, value = _cache.lookup(ssm, name, float("-inf"))
+        value = self.value_of(name)
         if value is None:
             note = f" ({spec.note})" if spec.note else ""
             raise ConfigurationError(
@@ -255,6 +248,22 @@ class ParameterResolver:
                 context=self.context,
             )
         return spec.postprocess(value) if spec.postprocess else value
+
+    def value_of(self, name: str) -> str | None:
+        """The value of SSM parameter ``name`` (``None`` when it does not exist).
+
+        A cache miss refreshes every name of this context in one batched read, so the next
+        attributes come from the process-wide cache.
+        """
+        ssm = self._aws.client("ssm")
+        found, value = _cache.lookup(ssm, name, time.monotonic())
+        if not found:
+            with self._lock:
+                found, value = _cache.lookup(ssm, name, time.monotonic())
+                if not found:
+                    self._refresh(ssm, name)
+                    found, value = _cache.lookup(ssm, name, float("-inf"))
+        return value
 
     def _refresh(self, ssm: Any, needed: str) -> None:
         """GetParameters for every name of this context that is not cached (and ``needed``)."""

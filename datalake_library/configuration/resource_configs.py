@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -61,15 +60,7 @@ class _NameResolver(_parameters.ParameterResolver):
 
     def value(self, name: str) -> str | None:
         """The cached or freshly fetched value of ``name`` (``None`` when it does not exist)."""
-        ssm = self._aws.client("ssm")
-        found, value = _parameters._cache.lookup(ssm, name, time.monotonic())
-        if not found:
-            with self._lock:
-                found, value = _parameters._cache.lookup(ssm, name, time.monotonic())
-                if not found:
-                    self._refresh(ssm, name)
-                    found, value = _parameters._cache.lookup(ssm, name, float("-inf"))
-        return value
+        return self.value_of(name)
 
 
 def _aws_session(ssm_interface: Any, session: boto3.Session | AwsSession | None) -> AwsSession:
