@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from datalake_library.errors import BatchOperationError, InvalidArgumentError, InvalidArgumentTypeError
@@ -169,23 +169,12 @@ class SQSInterface(BaseInterface):
                     argument="messages",
                 )
             handles.append(handle)
-        result: dict[str, list[Any]] = {"Successful": [], "Failed": []}
-        for start, chunk in _chunks(handles, SQS_BATCH):
-            entries = [{"Id": str(start + i), "ReceiptHandle": h} for i, h in enumerate(chunk)]
-            try:
-                response = self.sqs.delete_message_batch(QueueUrl=url, Entries=entries)
-            except _client_error() as exc:
-                raise translate_client_error(exc, f"queue {url}") from exc
-            result["Successful"].extend(response.get("Successful", []))
-            result["Failed"].extend(response.get("Failed", []))
-        if result["Failed"] and raise_on_failure:
-            raise BatchOperationError(
-                f"{len(result['Failed'])} of {len(handles)} message(s) could not be deleted from {url}: "
-                f"{[f.get('Code') for f in result['Failed']]}",
-                failed=result["Failed"],
-                successful=result["Successful"],
-            )
-        return result
+        entries = [{"ReceiptHandle": h} for h in handles]
+        return self._in_batches(
+            self.sqs.delete_message_batch, url, entries, SQS_BATCH, raise_on_failure,
+            lambda failed: f"{len(failed)} of {len(handles)} message(s) could not be deleted from {url}: "
+            f"{[f.get('Code') for f in failed]}",
+        )
 
     #: At-least-once acknowledgement: delete only the messages the caller processed.
     ack = delete_messages
@@ -275,28 +264,38 @@ class SQSInterface(BaseInterface):
         require_str(group_id, "group_id")
         url = self._queue_url(queue_url)
         bodies = [_encode_body(m, f"messages[{i}]", strict=False) for i, m in enumerate(messages)]
+        entries = [
+            {"MessageBody": body, "MessageGroupId": group_id, "MessageDeduplicationId": _new_dedup_id()}
+            for body in bodies
+        ]
+        return self._in_batches(
+            self.sqs.send_message_batch, url, entries, batch_size, raise_on_failure,
+            lambda failed: f"{len(failed)} of {len(bodies)} message(s) were not sent to {url}: "
+            f"{[(f.get('Id'), f.get('Code')) for f in failed]}",
+        )
+
+    @staticmethod
+    def _in_batches(
+        call: Callable[..., Any],
+        url: str,
+        entries: Sequence[dict[str, Any]],
+        batch_size: int,
+        raise_on_failure: bool,
+        describe_failure: Callable[[list[Any]], str],
+    ) -> dict[str, list[Any]]:
+        """Run a ``*Batch`` SQS call over ``entries`` (``Id`` = index in ``entries``), collecting
+        ``Successful``/``Failed``; failures raise :class:`BatchOperationError` unless told not to."""
         result: dict[str, list[Any]] = {"Successful": [], "Failed": []}
-        for start, chunk in _chunks(bodies, batch_size):
-            entries = [
-                {
-                    "Id": str(start + i),
-                    "MessageBody": body,
-                    "MessageGroupId": group_id,
-                    "MessageDeduplicationId": _new_dedup_id(),
-                }
-                for i, body in enumerate(chunk)
-            ]
+        for start, chunk in _chunks(entries, batch_size):
+            batch = [{"Id": str(start + i), **entry} for i, entry in enumerate(chunk)]
             try:
-                response = self.sqs.send_message_batch(QueueUrl=url, Entries=entries)
+                response = call(QueueUrl=url, Entries=batch)
             except _client_error() as exc:
                 raise translate_client_error(exc, f"queue {url}") from exc
             result["Successful"].extend(response.get("Successful", []))
             result["Failed"].extend(response.get("Failed", []))
         if result["Failed"] and raise_on_failure:
             raise BatchOperationError(
-                f"{len(result['Failed'])} of {len(bodies)} message(s) were not sent to {url}: "
-                f"{[(f.get('Id'), f.get('Code')) for f in result['Failed']]}",
-                failed=result["Failed"],
-                successful=result["Successful"],
+                describe_failure(result["Failed"]), failed=result["Failed"], successful=result["Successful"]
             )
         return result
