@@ -73,11 +73,25 @@ def _inject_errors(client: Any, code: str, times: int, status: int = 400) -> lis
 
 @pytest.fixture
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record botocore's retry sleeps instead of sleeping."""
+    """Record botocore's retry sleeps (made on this test's thread) instead of sleeping.
+
+    ``botocore.endpoint.time`` is the global ``time`` module, so other threads alive in the test
+    process (moto server, Spark/py4j from the session fixture) keep their real sleep and are
+    not recorded.
+    """
     import botocore.endpoint
 
     sleeps: list[float] = []
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: sleeps.append(seconds))
+    real_sleep = botocore.endpoint.time.sleep
+    test_thread = threading.get_ident()
+
+    def fake_sleep(seconds: float) -> None:
+        if threading.get_ident() == test_thread:
+            sleeps.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", fake_sleep)
     return sleeps
 
 
