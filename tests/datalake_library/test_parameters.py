@@ -7,6 +7,7 @@ import pytest
 from datalake_library import DataLakeClient, S3Interface
 from datalake_library.errors import ConfigurationError, DatalakeLibraryError
 from datalake_library.parameters import PARAMETERS, clear_parameter_cache, parameter_names
+from tests.conftest import record_sleeps
 from tests.datalake_library.helpers import ThrottleFirst, counting_session
 
 FOUNDATION = [
@@ -187,10 +188,7 @@ def test_bad_ttl_setting_is_a_configuration_error(mocked_sdlf, monkeypatch) -> N
 
 
 def test_throttling_on_first_attempts_is_retried(mocked_sdlf, monkeypatch) -> None:
-    import botocore.endpoint
-
-    sleeps: list[float] = []
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", sleeps.append)
+    sleeps = record_sleeps(monkeypatch)
     session, recorder = counting_session()
     throttle = ThrottleFirst(failures=2)
     session.events.register_first("before-send.ssm.GetParameters", throttle)

@@ -17,6 +17,7 @@ from letsdata_utils.secretmanager_util import (
     cache_ttl_seconds,
     resolve_region,
 )
+from tests.conftest import record_sleeps
 
 CREDS = {"AWS_ACCESS_KEY_ID": "AKIAREAD", "AWS_SECRET_ACCESS_KEY": "readsecret", "AWS_SESSION_TOKEN": "tok"}
 SECRET = {
@@ -73,26 +74,8 @@ def _inject_errors(client: Any, code: str, times: int, status: int = 400) -> lis
 
 @pytest.fixture
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record botocore's retry sleeps (made on this test's thread) instead of sleeping.
-
-    ``botocore.endpoint.time`` is the global ``time`` module, so other threads alive in the test
-    process (moto server, Spark/py4j from the session fixture) keep their real sleep and are
-    not recorded.
-    """
-    import botocore.endpoint
-
-    sleeps: list[float] = []
-    real_sleep = botocore.endpoint.time.sleep
-    test_thread = threading.get_ident()
-
-    def fake_sleep(seconds: float) -> None:
-        if threading.get_ident() == test_thread:
-            sleeps.append(seconds)
-        else:
-            real_sleep(seconds)
-
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", fake_sleep)
-    return sleeps
+    """Record botocore's retry sleeps instead of sleeping."""
+    return record_sleeps(monkeypatch)
 
 
 def test_one_instance_per_region_even_across_threads() -> None:

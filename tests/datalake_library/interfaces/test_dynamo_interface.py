@@ -22,6 +22,7 @@ from datalake_library.errors import (
     MissingArgumentError,
     TableNotFoundError,
 )
+from tests.conftest import record_sleeps
 from tests.datalake_library.helpers import counting_session
 
 TABLE = "octagon-ObjectMetadata-test"
@@ -169,10 +170,7 @@ def _unprocessed(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_batch_update_retries_unprocessed_items_with_backoff(mocked_aws, monkeypatch) -> None:
-    import datalake_library.interfaces.dynamo_interface as module
-
-    sleeps: list[float] = []
-    monkeypatch.setattr(module.time, "sleep", sleeps.append)
+    sleeps = record_sleeps(monkeypatch)
     raw = boto3.client("dynamodb", region_name="us-east-1")
     dynamo = DynamoInterface(clients={"dynamodb": raw})
     dynamo.object_metadata_table = TABLE
@@ -194,9 +192,7 @@ def test_batch_update_retries_unprocessed_items_with_backoff(mocked_aws, monkeyp
 
 
 def test_batch_update_gives_up_with_a_clear_error(mocked_aws, monkeypatch) -> None:
-    import datalake_library.interfaces.dynamo_interface as module
-
-    monkeypatch.setattr(module.time, "sleep", lambda _: None)
+    record_sleeps(monkeypatch)
     raw = boto3.client("dynamodb", region_name="us-east-1")
     dynamo = DynamoInterface(clients={"dynamodb": raw})
     dynamo.object_metadata_table = TABLE
