@@ -6,12 +6,12 @@ Kept import-light: ``boto3.dynamodb.types`` is imported only when an item is (de
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from datalake_library import settings
 from datalake_library.errors import InvalidArgumentTypeError, InvalidLogLevelError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -25,16 +25,6 @@ __all__ = [
     "serialize_dynamodb_item",
 ]
 
-_LEVELS = {
-    "CRITICAL": 50,
-    "FATAL": 50,
-    "ERROR": 40,
-    "WARNING": 30,
-    "WARN": 30,
-    "INFO": 20,
-    "DEBUG": 10,
-    "NOTSET": 0,
-}
 #: Chatty third-party loggers set to WARNING once (unless the application already chose a level).
 _NOISY_LOGGERS = ("boto3", "botocore", "s3transfer", "urllib3")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,13 +33,16 @@ _root_configured = False
 
 
 def normalize_log_level(log_level: str | int | None = None) -> int:
-    """Numeric level for ``log_level`` (default ``$LOG_LEVEL``, else ``INFO``); case-insensitive.
+    """Numeric level for ``log_level``; case-insensitive.
 
-    Unknown names raise :class:`InvalidLogLevelError` naming the value and the accepted names:
-    the original crashed with an ``AttributeError`` from ``getattr(logging, level)``.
+    Without an argument the level comes from the environment
+    (:func:`datalake_library.settings.effective_log_level`: ``AWS_LAMBDA_LOG_LEVEL``, else
+    ``LOG_LEVEL``, else ``INFO``; a bad environment value warns once and falls back, never raises).
+    An unknown *argument* raises :class:`InvalidLogLevelError` naming the value and the accepted
+    names: the original crashed with an ``AttributeError`` from ``getattr(logging, level)``.
     """
     if log_level is None or log_level == "":
-        log_level = os.environ.get("LOG_LEVEL") or "INFO"
+        return settings.effective_log_level()
     if isinstance(log_level, bool):
         raise InvalidArgumentTypeError(f"log_level must be a level name or int, got {log_level!r}")
     if isinstance(log_level, int):
@@ -58,16 +51,14 @@ def normalize_log_level(log_level: str | int | None = None) -> int:
         raise InvalidArgumentTypeError(
             f"log_level must be a level name or int, got {type(log_level).__name__}", argument="log_level"
         )
-    name = log_level.strip().upper()
-    if name in _LEVELS:
-        return _LEVELS[name]
-    if name.isdigit():
-        return int(name)
-    raise InvalidLogLevelError(
-        f"unknown log level {log_level!r}; expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL "
-        "(case-insensitive; check the LOG_LEVEL environment variable)",
-        argument="log_level",
-    )
+    try:
+        return settings.parse_log_level(log_level)
+    except ValueError:
+        raise InvalidLogLevelError(
+            f"unknown log level {log_level!r}; expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL "
+            "(case-insensitive)",
+            argument="log_level",
+        ) from None
 
 
 def _configure_root_once() -> None:
@@ -92,7 +83,8 @@ def _configure_root_once() -> None:
 
 
 def init_logger(file_name: str, log_level: str | int | None = None) -> logging.Logger:
-    """The logger named ``file_name`` at ``log_level`` (default ``$LOG_LEVEL`` or INFO).
+    """The logger named ``file_name`` at ``log_level`` (default: the environment's, see
+    :func:`normalize_log_level`).
 
     Same signature as the original; lower-case names work, unknown ones raise
     :class:`~datalake_library.errors.InvalidLogLevelError`.

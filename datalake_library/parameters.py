@@ -12,7 +12,6 @@ too, and only the attribute that needs one raises :class:`ConfigurationError`.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import weakref
@@ -119,18 +118,9 @@ PARAMETERS: dict[str, ParameterSpec] = {
 
 def cache_ttl() -> float:
     """Seconds a cached parameter stays valid (``$DATALAKE_SSM_CACHE_TTL``, default 300)."""
-    raw = os.environ.get(CACHE_TTL_ENV)
-    if raw is None or raw.strip() == "":
-        return DEFAULT_CACHE_TTL
-    try:
-        ttl = float(raw)
-    except ValueError:
-        raise ConfigurationError(
-            f"{CACHE_TTL_ENV}={raw!r} is not a number of seconds", parameter=CACHE_TTL_ENV
-        ) from None
-    if ttl < 0:
-        raise ConfigurationError(f"{CACHE_TTL_ENV}={raw!r} must not be negative", parameter=CACHE_TTL_ENV)
-    return ttl
+    from datalake_library import settings
+
+    return float(settings.get(CACHE_TTL_ENV, DEFAULT_CACHE_TTL))
 
 
 class _ParameterCache:

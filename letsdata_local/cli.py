@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from datalake_library import settings
 from letsdata_local.config import INTERFACE_NAMES, Config, ConfigError, load_config
 
 log = logging.getLogger("letsdata_local")
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--batch-size must be >= 1")
     if args.region:
         os.environ["AWS_DEFAULT_REGION"] = args.region
-    elif cfg.get("region") and not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+    elif cfg.get("region") and not (settings.is_set("AWS_REGION") or settings.is_set("AWS_DEFAULT_REGION")):
         os.environ["AWS_DEFAULT_REGION"] = cfg.get("region")
     os.environ.setdefault("LETS_DATA_STAGE", "Test")
 

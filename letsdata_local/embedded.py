@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from datalake_library import settings
+
 
 def credentials_configured() -> bool:
     """True when boto3's credential chain would find credentials without touching the network."""
@@ -30,7 +32,7 @@ def credentials_configured() -> bool:
 
 
 def wants_embedded(endpoint_url: str | None) -> bool:
-    if endpoint_url or os.environ.get("AWS_ENDPOINT_URL"):
+    if endpoint_url or settings.is_set("AWS_ENDPOINT_URL"):
         return False
     return not credentials_configured()
 

@@ -17,10 +17,10 @@ registrations and instances (tests).
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 from typing import Any
 
+from datalake_library import settings
 from letsdata_service.Service import InterfaceNames
 from letsdata_utils.errors import LetsDataImplementationError
 from letsdata_utils.logging_utils import logger
@@ -96,7 +96,7 @@ def implementation_spec(interfaceName: InterfaceNames | str) -> tuple[type | str
         if iface in _registered:
             return _registered[iface], "register_implementation"
     env_name = env_var_name(iface)
-    env_value = os.environ.get(env_name, "").strip()
+    env_value = settings.get(env_name) or ""
     if env_value:
         return env_value, f"environment variable {env_name}"
     return DEFAULT_IMPLEMENTATIONS[iface], "the default stub"

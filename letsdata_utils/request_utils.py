@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import traceback
 from decimal import Decimal
 from enum import Enum
@@ -26,7 +25,9 @@ def getLambdaStageFromEnvironment() -> Stage | None:
     although the value is never used. Here an absent or unknown value logs one warning and yields
     ``None``; a different case (``test``) is accepted with a warning. Results are cached per raw value.
     """
-    raw = os.environ.get(STAGE_ENV)
+    from datalake_library import settings
+
+    raw = settings.get(STAGE_ENV)
     if raw in _stage_cache:
         return _stage_cache[raw]
     stage: Stage | None = None

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from typing import Any, ClassVar
@@ -61,15 +60,11 @@ class SparkCredentialsSecretError(ValueError):
 
 def cache_ttl_seconds() -> float:
     """The cache lifetime: ``LETSDATA_SECRETS_CACHE_TTL_SECONDS`` clamped to [0, 300] (default 300)."""
-    raw = os.environ.get(CACHE_TTL_ENV)
-    if raw is None or raw.strip() == "":
-        return MAX_CACHE_TTL_SECONDS
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{CACHE_TTL_ENV} must be a number of seconds, got {raw!r}") from None
+    from datalake_library import settings
+
+    value = float(settings.get(CACHE_TTL_ENV, MAX_CACHE_TTL_SECONDS))
     if value > MAX_CACHE_TTL_SECONDS:
-        logger.warning("%s=%s exceeds %ss; using %ss", CACHE_TTL_ENV, raw, MAX_CACHE_TTL_SECONDS,
+        logger.warning("%s=%s exceeds %ss; using %ss", CACHE_TTL_ENV, value, MAX_CACHE_TTL_SECONDS,
                        MAX_CACHE_TTL_SECONDS)
         return MAX_CACHE_TTL_SECONDS
     return max(0.0, value)
@@ -78,15 +73,17 @@ def cache_ttl_seconds() -> float:
 def resolve_region(region: str | None = None) -> str:
     """``region`` if given, else ``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else the session's region.
 
-    The original read ``os.environ['AWS_REGION']`` and raised ``KeyError`` outside Lambda.
+    The original indexed the environment for AWS_REGION and raised ``KeyError`` outside Lambda.
     """
     if region:
         return region
+    from datalake_library import settings
+    from datalake_library.aws import shared_session
+
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        value = os.environ.get(name)
+        value = settings.get(name)
         if value:
             return value
-    from datalake_library.aws import shared_session
 
     value = shared_session().region_name
     if not value:

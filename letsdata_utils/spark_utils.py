@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from datalake_library import settings
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pyspark.sql import DataFrame, SparkSession
 
@@ -113,13 +115,13 @@ def _check_uri_for_destination(destination: str, uri: str, role: str) -> None:
 # -- configuration ---------------------------------------------------------------------------
 def resolve_master(master: str | None = None) -> str:
     """The argument, else ``SPARK_MASTER``, else ``local[*]``."""
-    return master or os.environ.get("SPARK_MASTER") or DEFAULT_MASTER
+    return master or settings.get("SPARK_MASTER") or DEFAULT_MASTER
 
 
 def s3a_endpoint() -> str | None:
     """An S3-compatible endpoint override for s3a (tests, MinIO, moto), or None for AWS."""
     for name in ("SPARK_S3A_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
-        value = os.environ.get(name)
+        value = settings.get(name)
         if value:
             return value
     return None
@@ -132,7 +134,7 @@ def s3a_jars(jars_dir: str | os.PathLike[str] | None = None) -> list[str]:
     (filled by ``make jars``) that is given; an explicit directory without the jars means "none". An
     image that bakes the jars into pyspark's own ``jars/`` needs none.
     """
-    directory = Path(jars_dir or os.environ.get("SPARK_JARS_DIR") or _REPO_JARS_DIR)
+    directory = Path(jars_dir or settings.get("SPARK_JARS_DIR") or _REPO_JARS_DIR)
     if not directory.is_dir():
         return []
     return sorted(str(p) for p in directory.glob("*.jar") if p.name.startswith(S3A_JAR_PREFIXES))
@@ -165,7 +167,7 @@ def _credential_settings(bucket: str, creds: Mapping[str, Any] | None, role: str
 
 def _tmp_dirs() -> dict[str, str]:
     """Spark scratch directories under /tmp, created now (Lambda mounts an empty /tmp at run time)."""
-    root = Path(os.environ.get(SPARK_TMP_ROOT_ENV) or "/tmp/spark")
+    root = Path(settings.get(SPARK_TMP_ROOT_ENV))
     dirs = {"local": root / "local", "warehouse": root / "warehouse"}
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)

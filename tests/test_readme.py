@@ -113,10 +113,28 @@ def environment_variables_read_by_the_code() -> set[str]:
     return names
 
 
-def test_every_environment_variable_the_code_reads_is_documented() -> None:
+#: Reads through the settings module: settings.get("X"), settings.is_set("X"), get_or_default("X").
+SETTINGS_READ = re.compile(r"""\b(?:settings|env)\.(?:get|is_set|get_or_default)\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+
+
+def test_every_environment_variable_the_code_reads_is_named_in_settings() -> None:
+    from datalake_library import settings
+
     names = environment_variables_read_by_the_code()
     # The scan itself works: a direct read, a constant, a prefix and a fallback chain.
     assert {"LOG_LEVEL", "LETS_DATA_STAGE", "LETSDATA_IMPL_", "AWS_DEFAULT_REGION"} <= names
+    for source in RUNTIME_SOURCES:
+        path = ROOT / source
+        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
+            names.update(SETTINGS_READ.findall(file.read_text(encoding="utf-8")))
+    unnamed = sorted(name for name in names if not any(
+        name == s.name or (s.family and name.startswith(s.name)) for s in settings.SETTINGS.values()))
+    assert not unnamed, f"read by the code but not named in datalake_library/settings.py: {unnamed}"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    from datalake_library import settings
+
     text = README.read_text(encoding="utf-8")
-    missing = sorted(name for name in names if name not in text)
+    missing = sorted(name for name in settings.SETTINGS if f"`{name}" not in text)
     assert not missing, f"README does not document {missing}"

@@ -8,7 +8,6 @@ configuration from :func:`build_config`, so the behaviour is the same on every b
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from datalake_library._version import __version__
@@ -19,7 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 #: Appended to (never replacing) the SDK user agent.
 USER_AGENT_EXTRA = f"awssdlf/{__version__}"
 #: Explicit, so the retry behaviour does not depend on the runtime's botocore default.
-DEFAULT_MAX_ATTEMPTS = int(os.environ.get("DATALAKE_MAX_ATTEMPTS", "5"))
+#: The default of ``DATALAKE_MAX_ATTEMPTS`` (read when a Config is built, never at import time).
+DEFAULT_MAX_ATTEMPTS = 5
 
 
 def build_config(extra: Config | None = None, **overrides: Any) -> Config:
@@ -29,9 +29,12 @@ def build_config(extra: Config | None = None, **overrides: Any) -> Config:
     """
     from botocore.config import Config
 
+    from datalake_library import settings as env
+
+    max_attempts = env.get("DATALAKE_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
     settings: dict[str, Any] = {
         "user_agent_extra": USER_AGENT_EXTRA,
-        "retries": {"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
+        "retries": {"mode": "standard", "max_attempts": max_attempts},
         "tcp_keepalive": True,
         "max_pool_connections": 32,
         "connect_timeout": 10,
@@ -69,4 +72,6 @@ def resolve_endpoint_url(service: str, explicit: str | None = None) -> str | Non
     """
     if explicit:
         return explicit
-    return os.environ.get(_service_env_name(service)) or os.environ.get("AWS_ENDPOINT_URL") or None
+    from datalake_library import settings as env
+
+    return env.get(_service_env_name(service)) or env.get("AWS_ENDPOINT_URL")

@@ -12,11 +12,11 @@ serialised with a lock and the clients are then shared freely.
 
 from __future__ import annotations
 
-import os
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from datalake_library import settings
 from datalake_library.aws.config import build_config, resolve_endpoint_url
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -72,8 +72,8 @@ class AwsSession:
         return (
             self._region_name
             or self.boto3_session.region_name
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
+            or settings.get("AWS_REGION")
+            or settings.get("AWS_DEFAULT_REGION")
         )
 
     def client(self, service: str) -> Any:

@@ -17,12 +17,12 @@ tries the current name first and falls back to the historical ones, and a missin
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from datalake_library import parameters as _parameters
+from datalake_library import settings
 from datalake_library.aws.session import AwsSession, shared_session
 from datalake_library.commons import init_logger
 from datalake_library.errors import ConfigurationError, InvalidArgumentTypeError
@@ -119,7 +119,7 @@ class BaseConfig:
                     context=dict(context),
                 )
         self._context: dict[str, str] = {k: context[k] for k in self._context_fields}
-        self.log_level = log_level or os.getenv("LOG_LEVEL", "INFO")
+        self.log_level = log_level or settings.effective_log_level_name()
         self._logger = init_logger(__name__, self.log_level)
         self._aws = _aws_session(ssm_interface, session)
         self._resolver_lock = threading.Lock()
@@ -183,7 +183,7 @@ class S3Configuration(BaseConfig):
 
     @staticmethod
     def _environment(name: str, attribute: str) -> str:
-        value = os.environ.get(name)
+        value = settings.get(name)
         if not value:
             raise ConfigurationError(
                 f"S3Configuration.{attribute} reads the {name} environment variable, which is not set",

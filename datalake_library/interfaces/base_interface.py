@@ -10,10 +10,10 @@ attributes are :class:`SsmAttribute` descriptors resolved through one
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from datalake_library import settings
 from datalake_library.aws.session import AwsSession, shared_session
 from datalake_library.commons import init_logger
 from datalake_library.errors import ConfigurationError, InvalidArgumentTypeError
@@ -105,7 +105,7 @@ class BaseInterface:
         self.dataset = dataset
         self.pipeline = pipeline
         self.stage = stage
-        self.log_level = log_level or os.getenv("LOG_LEVEL", "INFO")
+        self.log_level = log_level or settings.effective_log_level_name()
         self.aws_session = resolve_aws_session(session, config, clients)
         self.logger: logging.Logger = init_logger(type(self).__module__, self.log_level)
         self._parameters = ParameterResolver(self.aws_session, team, pipeline, stage)

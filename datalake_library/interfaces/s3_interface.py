@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
+from datalake_library import settings
 from datalake_library.datalake_exceptions import ObjectDeleteFailedException
 from datalake_library.errors import (
     DownloadError,
@@ -78,7 +79,7 @@ class S3Interface(BaseInterface):
     # ------------------------------------------------------------------ downloads
     def _download_root(self, download_dir: str | None = None) -> Path:
         """``download_dir`` argument, else ``self.download_root``, ``$DATALAKE_DOWNLOAD_DIR``, tempdir."""
-        root = download_dir or self.download_root or os.environ.get(DOWNLOAD_DIR_ENV)
+        root = download_dir or self.download_root or settings.get(DOWNLOAD_DIR_ENV)
         if not root:
             import tempfile  # lazily: tempfile pulls in shutil and random at import
 

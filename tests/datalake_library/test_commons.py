@@ -39,9 +39,25 @@ def test_unknown_level_is_rejected_with_a_clear_message(bad, monkeypatch) -> Non
         init_logger("test.bad", bad)
     assert repr(bad) in str(info.value) and "DEBUG, INFO, WARNING" in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("bad", ["bogus", "inf0"])
+def test_a_bad_log_level_env_warns_naming_it_and_falls_back_to_info(bad, monkeypatch, caplog) -> None:
+    """The environment must never make logging set-up raise (the Lambda handler never raises)."""
+    from datalake_library import settings
+
+    settings._warned.clear()
+    monkeypatch.delenv("AWS_LAMBDA_LOG_LEVEL", raising=False)
     monkeypatch.setenv("LOG_LEVEL", bad)
-    with pytest.raises(InvalidLogLevelError, match="LOG_LEVEL"):
-        init_logger("test.bad.env")
+    with caplog.at_level(logging.WARNING):
+        assert init_logger("test.bad.env").level == logging.INFO
+    assert any(f"LOG_LEVEL={bad!r}" in r.getMessage() and "using INFO" in r.getMessage() for r in caplog.records)
+
+
+def test_lambda_advanced_logging_level_wins_over_log_level(monkeypatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "error")
+    monkeypatch.setenv("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
+    assert init_logger("test.alc").level == logging.DEBUG
 
 
 def test_wrong_type_level() -> None:

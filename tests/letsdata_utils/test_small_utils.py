@@ -61,10 +61,14 @@ def test_level_from_environment(raw: str, level: int) -> None:
 def test_log_level_env_var_sets_the_package_logger_level_at_import() -> None:
     code = "import logging, letsdata_utils.logging_utils as l; print(l.logger.level, logging.getLogger().level)"
     for env, expected in (({}, logging.INFO), ({"LOG_LEVEL": "debug"}, logging.DEBUG),
-                          ({"LOG_LEVEL": "ERROR"}, logging.ERROR)):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ".", **env}).stdout.split()
+                          ({"LOG_LEVEL": "ERROR"}, logging.ERROR), ({"LOG_LEVEL": "loud"}, logging.INFO),
+                          ({"LOG_LEVEL": "ERROR", "AWS_LAMBDA_LOG_LEVEL": "WARN"}, logging.WARNING)):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ".", **env})
+        out = run.stdout.split()
         assert int(out[0]) == expected
+        if env.get("LOG_LEVEL") == "loud":  # one warning naming the variable, then INFO
+            assert run.stderr.count("LOG_LEVEL='loud'") == 1 and "using INFO" in run.stderr
         assert int(out[1]) == logging.WARNING  # the root logger is left alone
 
 
