@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import tempfile
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -38,14 +37,12 @@ def _retry(
     attempts: int = 8,
     base_delay: float = 0.05,
 ) -> None:
-    """Call ``send`` with the pending entries until it reports none failed (exponential backoff)."""
-    pending = entries
-    for attempt in range(attempts):
-        pending = send(pending)
-        if not pending:
-            return
-        time.sleep(min(base_delay * (2**attempt), 2.0))
-    raise WriteError(f"{what}: {len(pending)} records still failing after {attempts} attempts")
+    """Call ``send`` with the pending entries until it reports none failed (the shared backoff)."""
+    from datalake_library.aws.backoff import retry_pending
+
+    pending = retry_pending(send, entries, attempts=attempts, base_delay=base_delay, max_delay=2.0)
+    if pending:
+        raise WriteError(f"{what}: {len(pending)} records still failing after {attempts} attempts")
 
 
 class Writer:

@@ -6,11 +6,11 @@ conditional. ``self.dynamodb`` is the low-level client, as in the original.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from datalake_library.aws.backoff import retry_pending
 from datalake_library.commons import deserialize_dynamodb_item, floats_to_decimals, serialize_dynamodb_item
 from datalake_library.errors import BatchOperationError, InvalidArgumentError, InvalidArgumentTypeError
 from datalake_library.interfaces._manifests import ManifestsMixin
@@ -143,24 +143,26 @@ class DynamoInterface(ManifestsMixin, BaseInterface):
         return written
 
     def _batch_write(self, table: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        pending = requests
-        for attempt in range(self.batch_max_attempts):
-            if attempt:
-                delay = min(self.batch_max_delay, self.batch_base_delay * (2 ** (attempt - 1)))
-                import random  # lazily: only a throttled batch write needs jitter
+        """Write ``requests``; resend ``UnprocessedItems`` with the shared backoff; return what is left."""
 
-                time.sleep(delay * (0.5 + random.random() / 2))
+        def send(pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
             try:
                 response = self.dynamodb.batch_write_item(RequestItems={table: pending})
             except _client_error() as exc:
                 raise translate_client_error(exc, f"table {table!r}") from exc
-            pending = response.get("UnprocessedItems", {}).get(table, [])
-            if not pending:
-                return []
-            self.logger.warning(
-                "%d item(s) unprocessed by BatchWriteItem (attempt %d)", len(pending), attempt + 1
-            )
-        return pending
+            return list(response.get("UnprocessedItems", {}).get(table, []))
+
+        def report(attempt: int, pending: list[dict[str, Any]]) -> None:
+            self.logger.warning("%d item(s) unprocessed by BatchWriteItem (attempt %d)", len(pending), attempt)
+
+        return retry_pending(
+            send,
+            requests,
+            attempts=self.batch_max_attempts,
+            base_delay=self.batch_base_delay,
+            max_delay=self.batch_max_delay,
+            on_pending=report,
+        )
 
     def get_item(self, table: str, key: Mapping[str, Any]) -> dict[str, Any]:
         """The item with primary key ``key`` (plain values), read with ``ConsistentRead``.
