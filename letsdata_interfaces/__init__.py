@@ -6,4 +6,4 @@ rebound to the module as soon as the submodule is imported, which is exactly the
 ``RecordParseHint`` bug.
 """
 
-__version__ = "1.0.0"
+from datalake_library._version import __version__ as __version__  # the project's one version

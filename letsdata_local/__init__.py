@@ -9,4 +9,4 @@ Importing this package is cheap: boto3, moto and tqdm are imported only when a r
 
 __all__ = ["__version__"]
 
-__version__ = "0.1.0"
+from datalake_library._version import __version__ as __version__  # the project's one version

@@ -4,4 +4,4 @@ Submodules are imported lazily by the request parser (a Spark request never cost
 vice versa); nothing is re-exported here.
 """
 
-__version__ = "1.0.0"
+from datalake_library._version import __version__ as __version__  # the project's one version

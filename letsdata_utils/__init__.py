@@ -5,4 +5,4 @@ package deliberately re-exports nothing so that importing it stays cheap and nev
 pyspark.
 """
 
-__version__ = "1.0.0"
+from datalake_library._version import __version__ as __version__  # the project's one version

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,16 +60,32 @@ def test_packages_do_not_re_export_classes_under_submodule_names() -> None:
     root = Path(letsdata_interfaces.__file__).parent
     for init in root.rglob("__init__.py"):
         tree = ast.parse(init.read_text(encoding="utf-8"))
-        assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)], init
+        imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        # the one exception: the project's single version (datalake_library/_version.py)
+        others = [n for n in imports if not (isinstance(n, ast.ImportFrom) and n.module == "datalake_library._version"
+                                             and [a.name for a in n.names] == ["__version__"])]
+        assert not others, init
 
 
 def test_version_and_typing_marker() -> None:
+    import datalake_library
+    import letsdata_local
     import letsdata_service
     import letsdata_utils
 
     for package in (letsdata_interfaces, letsdata_service, letsdata_utils):
         assert isinstance(package.__version__, str) and package.__version__.count(".") == 2
         assert (Path(package.__file__).parent / "py.typed").exists()
+    # one version for the whole project, written once in datalake_library/_version.py
+    versions = {p.__version__ for p in (datalake_library, letsdata_interfaces, letsdata_service, letsdata_utils,
+                                        letsdata_local)}
+    assert versions == {datalake_library.__version__}
+    literal = re.compile(r"^__version__\s*=", re.MULTILINE)
+    root = Path(datalake_library.__file__).resolve().parent.parent
+    holders = sorted(str(f.relative_to(root)) for d in ("datalake_library", "letsdata_interfaces", "letsdata_service",
+                                                        "letsdata_utils", "letsdata_local")
+                     for f in (root / d).rglob("*.py") if literal.search(f.read_text(encoding="utf-8")))
+    assert holders == ["datalake_library/_version.py"]
 
 
 def test_docstrings_contain_no_java() -> None:
