@@ -8,6 +8,7 @@ configuration from :func:`build_config`, so the behaviour is the same on every b
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from datalake_library._version import __version__
@@ -53,15 +54,36 @@ def build_config(extra: Config | None = None, **overrides: Any) -> Config:
     return config
 
 
-def _service_env_name(service: str) -> str:
-    """botocore's env var naming: ``AWS_ENDPOINT_URL_<SERVICE_ID>`` upper snake case."""
-    service_ids = {
-        "stepfunctions": "SFN",
-        "dynamodbstreams": "DYNAMODB_STREAMS",
-        "sagemaker-runtime": "SAGEMAKER_RUNTIME",
-        "secretsmanager": "SECRETS_MANAGER",
-    }
-    return "AWS_ENDPOINT_URL_" + service_ids.get(service, service.upper().replace("-", "_"))
+@functools.cache
+def service_env_name(service: str) -> str:
+    """``AWS_ENDPOINT_URL_<SERVICE_ID>`` for a client name (``events`` -> ``AWS_ENDPOINT_URL_EVENTBRIDGE``).
+
+    botocore names the variable after the service's *service id* (``EventBridge``, ``CloudWatch Logs``),
+    not its client name. The rule and the id table are botocore's own (the data
+    ``ConfiguredEndpointProvider`` uses, so the name is derived without loading a service model);
+    should a botocore release drop that table, the id is read from the service model instead.
+    Cached: one dict lookup per service and process.
+    """
+    try:
+        from botocore.utils import CLIENT_NAME_TO_HYPHENIZED_SERVICE_ID_OVERRIDES as overrides
+        from botocore.utils import SERVICE_NAME_ALIASES as aliases
+    except ImportError:  # pragma: no cover - depends on the botocore release
+        service_id = hyphenized_service_id_from_model(service)
+    else:
+        name = aliases.get(service, service)
+        service_id = overrides.get(name, name)
+    return "AWS_ENDPOINT_URL_" + service_id.replace("-", "_").upper()
+
+
+def hyphenized_service_id_from_model(service: str) -> str:
+    """The service id from botocore's service model, hyphenated and lower case (``cloudwatch-logs``)."""
+    import botocore.loaders
+    from botocore.utils import SERVICE_NAME_ALIASES
+
+    model = botocore.loaders.create_loader().load_service_model(
+        SERVICE_NAME_ALIASES.get(service, service), "service-2"
+    )
+    return str(model["metadata"]["serviceId"]).replace(" ", "-").lower()
 
 
 def resolve_endpoint_url(service: str, explicit: str | None = None) -> str | None:
@@ -74,4 +96,4 @@ def resolve_endpoint_url(service: str, explicit: str | None = None) -> str | Non
         return explicit
     from datalake_library import settings as env
 
-    return env.get(_service_env_name(service)) or env.get("AWS_ENDPOINT_URL")
+    return env.get(service_env_name(service)) or env.get("AWS_ENDPOINT_URL")

@@ -133,3 +133,45 @@ def test_clients_reach_a_real_endpoint(aws_endpoint: str) -> None:
     assert s3.meta.endpoint_url == aws_endpoint
     s3.create_bucket(Bucket="session-layer-check")
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["session-layer-check"]
+
+
+# Written by hand from botocore's documented rule: AWS_ENDPOINT_URL_ + the service id, spaces and
+# hyphens as underscores, upper case (EventBridge, CloudWatch Logs, SFN, Secrets Manager, ...).
+SERVICE_ENV_NAMES = {
+    "s3": "AWS_ENDPOINT_URL_S3",
+    "ssm": "AWS_ENDPOINT_URL_SSM",
+    "sqs": "AWS_ENDPOINT_URL_SQS",
+    "kms": "AWS_ENDPOINT_URL_KMS",
+    "dynamodb": "AWS_ENDPOINT_URL_DYNAMODB",
+    "dynamodbstreams": "AWS_ENDPOINT_URL_DYNAMODB_STREAMS",
+    "stepfunctions": "AWS_ENDPOINT_URL_SFN",
+    "events": "AWS_ENDPOINT_URL_EVENTBRIDGE",
+    "logs": "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+    "secretsmanager": "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "sagemaker-runtime": "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
+    "kinesis": "AWS_ENDPOINT_URL_KINESIS",
+    "lambda": "AWS_ENDPOINT_URL_LAMBDA",
+    "sts": "AWS_ENDPOINT_URL_STS",
+}
+
+
+@pytest.mark.parametrize(("service", "env_name"), sorted(SERVICE_ENV_NAMES.items()))
+def test_per_service_endpoint_variable_uses_botocores_service_id(monkeypatch, service, env_name) -> None:
+    import boto3
+
+    from datalake_library.aws.config import service_env_name
+
+    assert service_env_name(service) == env_name
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv(env_name, "http://127.0.0.1:7")
+    assert resolve_endpoint_url(service) == "http://127.0.0.1:7"
+    # botocore itself reads the same variable: a plain client goes to the same place
+    assert boto3.client(service, region_name="us-east-1").meta.endpoint_url == "http://127.0.0.1:7"
+
+
+@pytest.mark.parametrize("service", ["events", "logs", "stepfunctions", "secretsmanager", "s3"])
+def test_the_service_model_agrees_with_the_table(service) -> None:
+    from datalake_library.aws.config import hyphenized_service_id_from_model
+
+    expected = SERVICE_ENV_NAMES[service].removeprefix("AWS_ENDPOINT_URL_").replace("_", "-").lower()
+    assert hyphenized_service_id_from_model(service) == expected
