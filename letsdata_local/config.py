@@ -22,16 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-INTERFACE_NAMES = (
-    "SingleFileParser",
-    "KinesisRecordReader",
-    "QueueMessageReader",
-    "DynamoDBStreamsRecordReader",
-    "DynamoDBTableItemReader",
-    "SagemakerVectorsInterface",
-    "SparkMapperInterface",
-    "SparkReducerInterface",
-)
+from letsdata_service.interface_table import INTERFACE_NAMES  # the one interface table
 
 
 class ConfigError(ValueError):

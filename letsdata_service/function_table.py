@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from letsdata_service.interface_table import INTERFACES
 from letsdata_service.Service import InterfaceNames
 from letsdata_utils.errors import LetsDataRequestError
 from letsdata_utils.logging_utils import logger
@@ -150,23 +151,10 @@ _SPECS: tuple[FunctionSpec, ...] = (
                  (*_SPARK_COMMON_HEAD, _f("readUris", list), *_SPARK_COMMON_TAIL)),
 )
 
-#: The service module (spec 2) of each interface, imported only when a request for it arrives.
+#: The request factory (service module, function) of each interface, imported only when a request for
+#: it arrives; from the one interface table.
 SERVICE_MODULES: dict[InterfaceNames, tuple[str, str]] = {
-    InterfaceNames.SingleFileParser: ("letsdata_service.SingleFileParserService", "getSingleFileParserRequest"),
-    InterfaceNames.KinesisRecordReader:
-        ("letsdata_service.KinesisRecordReaderService", "getKinesisRecordReaderServiceRequest"),
-    InterfaceNames.QueueMessageReader:
-        ("letsdata_service.QueueMessageReaderService", "getQueueMessageReaderServiceRequest"),
-    InterfaceNames.DynamoDBStreamsRecordReader:
-        ("letsdata_service.DynamoDBRecordReaderService", "getDynamoDBRecordReaderServiceRequest"),
-    InterfaceNames.DynamoDBTableItemReader:
-        ("letsdata_service.DynamoDBTableItemReaderService", "getDynamoDBTableItemReaderServiceRequest"),
-    InterfaceNames.SagemakerVectorsInterface:
-        ("letsdata_service.SagemakerVectorsInterfaceService", "getSagemakerVectorsInterfaceServiceRequest"),
-    InterfaceNames.SparkMapperInterface:
-        ("letsdata_service.SparkMapperInterfaceService", "getSparkMapperInterfaceServiceRequest"),
-    InterfaceNames.SparkReducerInterface:
-        ("letsdata_service.SparkReducerInterfaceService", "getSparkReducerInterfaceServiceRequest"),
+    iface: (entry.service_module, entry.factory) for iface, entry in INTERFACES.items()
 }
 
 

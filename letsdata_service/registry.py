@@ -21,27 +21,15 @@ import threading
 from typing import Any
 
 from datalake_library import settings
+from letsdata_service.interface_table import INTERFACES
 from letsdata_service.Service import InterfaceNames
 from letsdata_utils.errors import LetsDataImplementationError
 from letsdata_utils.logging_utils import logger
 
 ENV_PREFIX = "LETSDATA_IMPL_"
 
-#: The shipped stub of each interface (the fork model's default).
-DEFAULT_IMPLEMENTATIONS: dict[InterfaceNames, str] = {
-    InterfaceNames.SingleFileParser: "letsdata_interfaces.readers.parsers.SingleFileParser:SingleFileParser",
-    InterfaceNames.KinesisRecordReader: "letsdata_interfaces.readers.kinesis.KinesisRecordReader:KinesisRecordReader",
-    InterfaceNames.QueueMessageReader: "letsdata_interfaces.readers.sqs.QueueMessageReader:QueueMessageReader",
-    InterfaceNames.DynamoDBStreamsRecordReader:
-        "letsdata_interfaces.readers.dynamodbstreams.DynamoDBStreamsRecordReader:DynamoDBStreamsRecordReader",
-    InterfaceNames.DynamoDBTableItemReader:
-        "letsdata_interfaces.readers.dynamodb.DynamoDBTableItemReader:DynamoDBTableItemReader",
-    InterfaceNames.SagemakerVectorsInterface:
-        "letsdata_interfaces.readers.sagemaker.SagemakerVectorsInterface:SagemakerVectorsInterface",
-    InterfaceNames.SparkMapperInterface: "letsdata_interfaces.readers.spark.SparkMapperInterface:SparkMapperInterface",
-    InterfaceNames.SparkReducerInterface:
-        "letsdata_interfaces.readers.spark.SparkReducerInterface:SparkReducerInterface",
-}
+#: The shipped stub of each interface (the fork model's default), from the one interface table.
+DEFAULT_IMPLEMENTATIONS: dict[InterfaceNames, str] = {iface: entry.stub for iface, entry in INTERFACES.items()}
 
 _lock = threading.RLock()
 _registered: dict[InterfaceNames, type | str] = {}
