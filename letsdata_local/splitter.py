@@ -8,15 +8,22 @@ previous chunk ("carry") and resumes the search where it left off, so every byte
 ``bytes.find`` (memchr / two-way search in C) a bounded number of times — never a per-byte
 Python loop, which is ~30x slower (platform notes §6).
 
-Semantics (also implemented, deliberately naively, by the tests' reference splitter):
+Semantics (also implemented, deliberately naively, by the tests' reference splitter; the rule is
+written down in docs/letsdata-local.md and the README):
 
 * with a start pattern, bytes before a start match are skipped; the end pattern is searched from
-  just after the start pattern; the next start search begins right after the end pattern;
-* without a start pattern, a record begins right after the previous record's end;
+  just after the start pattern;
+* **boundary rule**: when the end match is also where the next record's start pattern matches
+  (the Common Crawl convention start == end == ``WARC/1.0\r\nWARC-Type: conversion\r\n``: a
+  record runs until the next one starts), the record ends *before* that match and the next record
+  starts at it; otherwise the record includes its end pattern and the next start search begins
+  right after it;
+* without a start pattern, a record begins right after the previous record's end (and includes it);
 * an OFFSET end hint means fixed-length records of ``offset`` bytes;
 * at end of input, an unterminated record that began with a start match (or, without a start
   pattern, a non-blank tail) is emitted as a final record, so the user's parser sees it (and can
-  turn it into an error document) rather than it vanishing silently.
+  turn it into an error document) rather than it vanishing silently. An end match whose following
+  bytes are cut off by the end of input cannot be the next record's start: the record includes it.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ import io
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
+from typing import Any
 
 #: A record: (byte offset of its first byte in the decompressed stream, the record bytes).
 Record = tuple[int, bytes]
@@ -110,9 +118,18 @@ class RecordSplitter:
     def finish(self) -> RecordBatch:
         """Flush the unterminated tail (see module docstring) and reset."""
         tail, base, in_record = self._carry, self._base, self._in_record
+        batch = RecordBatch([], base + len(tail))
+        if tail and self.spec.start and not self.spec.fixed_length:
+            # a pending end match may still be decided (now that no more bytes can follow it)
+            batch = self._patterned(tail, final=True)
+            tail, base, in_record = self._carry, self._base, self._in_record
         self._carry, self._base, self._in_record, self._resume = b"", base + len(tail), False, 0
         if not tail or (self.spec.start and not in_record) or not tail.strip():
-            return RecordBatch([], base)
+            return batch
+        if batch.records:
+            batch.offsets.append(base)
+            batch.records.append(tail)
+            return batch
         return RecordBatch([tail], base)
 
     # -- variants -----------------------------------------------------------------------------
@@ -148,7 +165,13 @@ class RecordSplitter:
         self._resume = max(0, len(buf) - pos - (n_end - 1))
         return RecordBatch(out, base)
 
-    def _patterned(self, buf: bytes) -> RecordBatch:
+    def _patterned(self, buf: bytes, final: bool = False) -> RecordBatch:
+        """Start and end patterns, with the boundary rule of the module docstring.
+
+        The inner loop does two ``find`` calls and one ``startswith`` per record. An end match too
+        close to the end of ``buf`` to tell whether the start pattern follows it is kept in the
+        carry and decided on the next chunk (or, at the end of input, ``final``: it is not a start).
+        """
         start, end = self.spec.start, self.spec.end
         n_start, n_end = len(start), len(end)
         find = buf.find
@@ -182,14 +205,23 @@ class RecordSplitter:
                 self._resume = max(search - pos, size - pos - (n_end - 1))
                 self._in_record = True
                 return RecordBatch(records, base, offsets)
+            if startswith(start, j):  # the next record starts at this end match: end before it
+                add_offset(base + pos)
+                add_record(buf[pos:j])
+                pos, search = j, j + n_start
+                continue
+            if not final and size - j < n_start and start.startswith(buf[j:]):
+                # undecided: the bytes after the end match are a prefix of the start pattern
+                self._carry = buf[pos:]
+                self._base = base + pos
+                self._resume = j - pos
+                self._in_record = True
+                return RecordBatch(records, base, offsets)
             j += n_end
             add_offset(base + pos)
             add_record(buf[pos:j])
-            if startswith(start, j):  # the common case: the next record starts right here
-                pos, search = j, j + n_start
-            else:
-                pos = search = j
-                in_record = False
+            pos = search = j
+            in_record = False
 
     def _fixed(self, buf: bytes) -> RecordBatch:
         """OFFSET end hint: fixed-length records (after an optional start pattern)."""
@@ -231,42 +263,81 @@ def split_stream(chunks: Iterable[bytes], spec: SplitSpec) -> Iterator[RecordBat
         yield tail
 
 
-def gunzip_chunks(chunks: Iterable[bytes], max_out: int = 16 * 1024 * 1024) -> Iterator[bytes]:
-    """Transparently gunzip a chunk stream if it starts with the gzip magic; else pass through.
+class GzipStreamError(ValueError):
+    """A gzip stream that is truncated or followed by bytes that are not another gzip member."""
 
-    Streaming ``zlib.decompressobj`` with a bounded output size per step, so a highly compressible
-    object never materialises whole in memory; concatenated gzip members (``cat a.gz b.gz``) are
-    decoded one after another as gzip itself specifies.
+
+def is_gzip(prefix: bytes) -> bool:
+    """gzip is recognised by content, as the platform reads objects: the magic bytes ``1f 8b``."""
+    return prefix[:2] == GZIP_MAGIC
+
+
+def gunzip_chunks(chunks: Iterable[bytes], max_out: int = 16 * 1024 * 1024) -> Iterator[bytes]:
+    """Transparently gunzip a chunk stream if it starts with the gzip magic; else pass it through.
+
+    Member by member: a ``.warc.wet.gz`` is many gzip members back to back (one per WARC record),
+    and each member is decoded by its own ``zlib.decompressobj`` as soon as the previous one ends.
+    The output per step is bounded by ``max_out``, so a highly compressible object never
+    materialises whole in memory. Zero bytes after the last member (tape/block padding) are ignored,
+    as the ``gzip`` module does; anything else after a member, or a member cut short, raises
+    :class:`GzipStreamError` naming the compressed byte offset — never a silently short file.
     """
     iterator = iter(chunks)
-    first = b""
-    for first in iterator:
-        if first:
+    head = b""
+    for chunk in iterator:  # the magic needs two bytes, which may arrive in two chunks
+        head += chunk
+        if len(head) >= 2:
             break
-    if not first:
+    if not head:
         return
-    if not first.startswith(GZIP_MAGIC):
-        yield first
+    if not is_gzip(head):
+        yield head
         yield from iterator
         return
+    yield from _gunzip_members(head, iterator, max_out)
 
-    def all_chunks() -> Iterator[bytes]:
-        yield first
-        yield from iterator
 
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    for data in all_chunks():
-        while data:
-            out = decomp.decompress(data, max_out)
+def _gunzip_members(head: bytes, rest: Iterator[bytes], max_out: int) -> Iterator[bytes]:
+    pos = 0  # compressed offset of data[0]
+    member_start = 0
+    decomp: Any = None  # None between members
+    pending = b""  # a lone 0x1f between members: the first half of the next member's magic
+    for chunk in chain((head,), rest):
+        data = pending + chunk
+        pending = b""
+        while True:
+            if decomp is None:
+                stripped = data.lstrip(b"\0")
+                pos += len(data) - len(stripped)
+                data = stripped
+                if not data:
+                    break
+                if len(data) < 2 and GZIP_MAGIC.startswith(data):
+                    pending = data
+                    break
+                if not is_gzip(data):
+                    raise GzipStreamError(f"bytes at compressed offset {pos}, after a complete gzip member, are "
+                                          "neither another gzip member nor zero padding")
+                decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                member_start = pos
+            given = len(data)
+            try:
+                out = decomp.decompress(data, max_out)
+            except zlib.error as exc:
+                raise GzipStreamError(f"corrupt gzip member at compressed offset {member_start}: {exc}") from exc
             if out:
                 yield out
             if decomp.eof:
                 data = decomp.unused_data
-                decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                if data and not data.startswith(GZIP_MAGIC[:1]):
-                    raise ValueError("trailing garbage after gzip member")
+                pos += given - len(data)
+                decomp = None
                 continue
             data = decomp.unconsumed_tail
-    tail = decomp.flush()
-    if tail:
-        yield tail
+            pos += given - len(data)
+            if not data:
+                break
+    if pending:
+        raise GzipStreamError(f"a stray byte at compressed offset {pos} after the last gzip member")
+    if decomp is not None:
+        raise GzipStreamError(f"the gzip member at compressed offset {member_start} is truncated "
+                              "(the object ends before the member does)")
