@@ -51,9 +51,59 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--create-resources", action="store_true",
                      help="create missing write/error destinations (always done on the embedded account)")
     run.add_argument("--chunk-size-mib", type=int, default=8, help="S3 streaming chunk size (default 8 MiB)")
+    run.add_argument("--exceptions-as-errors", action="store_true",
+                     help="an exception raised by your code becomes an error document and the run goes on "
+                     "(default: as on the platform, it is a task error: the task stops at that record)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for DEBUG)")
     return parser
+
+
+#: The interfaces each read connector calls (SageMaker compute adds SagemakerVectorsInterface).
+READER_INTERFACES = {
+    "S3": "SingleFileParser",
+    "SQS": "QueueMessageReader",
+    "KINESIS": "KinesisRecordReader",
+    "DYNAMODB_STREAMS": "DynamoDBStreamsRecordReader",
+    "DYNAMODB_TABLE": "DynamoDBTableItemReader",
+}
+
+
+def needed_interfaces(cfg: Config) -> list[str]:
+    """The interfaces a run of ``cfg`` will call."""
+    if cfg.engine == "SPARK":
+        which = str(cfg.get("computeEngine.runSparkInterfaces"))
+        return [name for name, wanted in (("SparkMapperInterface", which != "REDUCER_ONLY"),
+                                          ("SparkReducerInterface", which != "MAPPER_ONLY")) if wanted]
+    names = [READER_INTERFACES[cfg.read_destination]]
+    if cfg.engine == "LAMBDA_AND_SAGEMAKER":
+        names = ["SagemakerVectorsInterface"]
+    return names
+
+
+def check_implementations(cfg: Config, overrides: Sequence[str]) -> None:
+    """Import and build every implementation the run calls, before the first record.
+
+    A module that cannot be imported, a missing class or a failing constructor is a
+    :class:`ConfigError` naming where the ``module:Class`` came from (``--impl``, the config file's
+    ``letsdataLocal.implementations`` field, or a ``LETSDATA_IMPL_*`` variable).
+    """
+    from letsdata_service.registry import env_var_name, get_implementation
+    from letsdata_utils.errors import LetsDataImplementationError
+
+    from_cli = {item.partition("=")[0] for item in overrides}
+    for name in needed_interfaces(cfg):
+        try:
+            get_implementation(name)
+        except LetsDataImplementationError as exc:
+            if name in from_cli:
+                where = f"--impl {name}"
+            elif name in cfg.implementations:
+                where = f"{cfg.source}: field letsdataLocal.implementations.{name}"
+            else:
+                where = f"environment variable {env_var_name(name)}"
+            message = str(exc).removeprefix("letsdata implementation - ")
+            raise ConfigError(f"{where}: {message}") from None
 
 
 def _implementations(cfg: Config, overrides: Sequence[str]) -> dict[str, str]:
@@ -128,12 +178,14 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
                 )
         provisioner.create_outputs()
 
+    timeout = int(cfg.get("computeEngine.timeoutInSeconds"))
+    exceptions_as_errors = bool(args.exceptions_as_errors or cfg.get("letsdataLocal.exceptionsAsErrors"))
     if args.function_name:
         invoker: Any = LambdaInvoker(args.function_name, session)
         if impls:
             _err("implementations come from the deployed function; --impl/letsdataLocal.implementations ignored")
     elif args.invoke_url:
-        invoker = HttpInvoker(args.invoke_url)
+        invoker = HttpInvoker(args.invoke_url, timeout=timeout + 5.0)
         if impls:
             _err("implementations come from the running image; --impl/letsdataLocal.implementations ignored")
     else:
@@ -141,8 +193,10 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
 
         for name, target in impls.items():
             register_implementation(name, target)
-        invoker = InProcessInvoker()
-    bridge = BridgeClient(invoker, cfg.dataset_name, batch_size=args.batch_size)
+        check_implementations(cfg, args.impl)
+        invoker = InProcessInvoker(timeout_seconds=timeout)
+    bridge = BridgeClient(invoker, cfg.dataset_name, batch_size=args.batch_size,
+                          split_timed_out_batches=exceptions_as_errors)
 
     options = RunOptions(
         batch_size=args.batch_size,
@@ -150,6 +204,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         progress=not args.no_progress,
         chunk_size=args.chunk_size_mib * 1024 * 1024,
         endpoint_url=endpoint_url,
+        exceptions_as_errors=exceptions_as_errors,
     )
     if cfg.engine == "SPARK":
         from letsdata_local.spark import run_spark
@@ -169,7 +224,9 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         _out(f"first {len(summary.sample)} documents:")
         for doc in summary.sample:
             _out(json.dumps(doc, ensure_ascii=False)[:2000])
-    return EXIT_INTERRUPTED if summary.interrupted else 0
+    if summary.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if summary.task_errors else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,6 +49,7 @@ class Field:
     aliases: Mapping[str, str] = field(default_factory=dict)
     default: Any = None
     minimum: int | None = None
+    maximum: int | None = None
 
 
 def _read_is(*values: str) -> Callable[[Config], bool]:
@@ -63,6 +64,16 @@ def _engine_is(*values: str) -> Callable[[Config], bool]:
     return lambda cfg: cfg.get("computeEngine.computeEngineType") in values
 
 
+READER_TYPES = (
+    "SINGLEFILEREADER",
+    "SINGLEFILESTATEMACHINEREADER",
+    "MULTIPLEFILESTATEMACHINEREADER",
+    "KINESISSTREAMREADER",
+    "SQSQUEUEREADER",
+    "DYNAMODBSTREAMREADER",
+    "DYNAMODBTABLEREADER",
+    "SPARKREADER",
+)
 READ_DESTINATIONS = ("S3", "SQS", "KINESIS", "DYNAMODB_STREAMS", "DYNAMODB_TABLE")
 WRITE_DESTINATIONS = ("KINESIS", "SQS", "S3", "DYNAMODB", "LOCAL")
 ERROR_DESTINATIONS = ("S3", "LOCAL")
@@ -86,18 +97,7 @@ FIELDS: tuple[Field, ...] = (
         choices=("PYTHON",),
         default="PYTHON",
     ),
-    Field(
-        "readConnector.readerType",
-        "enum",
-        choices=(
-            "SINGLEFILEREADER",
-            "KINESISSTREAMREADER",
-            "SQSQUEUEREADER",
-            "DYNAMODBSTREAMREADER",
-            "DYNAMODBTABLEREADER",
-            "SPARKREADER",
-        ),
-    ),
+    Field("readConnector.readerType", "enum", choices=READER_TYPES),
     Field("readConnector.bucketName", "str", required=_read_is("S3")),
     Field("readConnector.queueName", "str"),
     Field("readConnector.queueUrl", "str"),
@@ -149,21 +149,34 @@ FIELDS: tuple[Field, ...] = (
         choices=("MAPPER_AND_REDUCER", "MAPPER_ONLY", "REDUCER_ONLY"),
         default="MAPPER_AND_REDUCER",
     ),
+    Field("computeEngine.timeoutInSeconds", "int", default=900, minimum=1, maximum=900),
     Field("computeEngine.endpoint", "dict", default={}),
     Field("computeEngine.endpoint.sagemakerEndpointName", "str"),
     Field("computeEngine.endpoint.contentType", "str", default="application/json"),
     Field("manifestFile", "dict", default={}),
     Field("manifestFile.manifestType", "str"),
+    Field("manifestFile.readerType", "enum", choices=READER_TYPES),
+    Field("manifestFile.manifestFileS3Uri", "str"),
+    Field("manifestFile.s3Link", "str"),  # this project's earlier spelling of manifestFileS3Uri
     Field("manifestFile.fileContents", "str", required=lambda c: c.get("readConnector.connectorDestination") == "S3"
-          and not c.get("manifestFile.s3Link")),
-    Field("manifestFile.s3Link", "str"),
+          and not c.get("manifestFile.manifestFileS3Uri") and not c.get("manifestFile.s3Link")),
     Field("manifestFile.sqsReaderTaskStopCondition", "enum", choices=("DRAINQUEUES", "CONTINUOUS"),
           default="DRAINQUEUES"),
     Field("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives", "int", default=3, minimum=1),
     Field("manifestFile.totalSegments", "int", default=4, minimum=1),
     Field("letsdataLocal", "dict", default={}),
     Field("letsdataLocal.implementations", "dict", default={}),
+    Field("letsdataLocal.exceptionsAsErrors", "bool", default=False),
     Field("letsdataLocal.seed", "dict", default={}),
+    Field("letsdataLocal.seed.s3Files", "dict"),
+    Field("letsdataLocal.seed.file", "str"),
+    Field("letsdataLocal.seed.limit", "int", minimum=0),
+    Field("letsdataLocal.seed.hashKey", "str"),
+    Field("letsdataLocal.seed.rangeKey", "str"),
+    Field("letsdataLocal.seed.shardCount", "int", minimum=1),
+    Field("letsdataLocal.seed.updates", "list"),
+    Field("letsdataLocal.seed.vectorDimensions", "int", minimum=1),
+    Field("letsdataLocal.seed.vectorsPerRecord", "int", minimum=1),
 )
 
 #: "exactly one of" groups: (destination predicate, fields, human name).
@@ -190,6 +203,7 @@ class Config:
             if predicate(self) and not any(self.get(n) for n in names):
                 raise ConfigError(f"{source}: one of {', '.join(names)} is required for this read connector")
         self._check_implementations()
+        self._check_manifest()
 
     # -- access --------------------------------------------------------------------------------
     def get(self, path: str, default: Any = None) -> Any:
@@ -272,11 +286,66 @@ class Config:
             raise ConfigError(f"{where} must not be empty")
         if spec.minimum is not None and checked < spec.minimum:
             raise ConfigError(f"{where} must be >= {spec.minimum}, got {value}")
+        if spec.maximum is not None and checked > spec.maximum:
+            raise ConfigError(f"{where} must be <= {spec.maximum}, got {value}")
         return value
 
     @staticmethod
     def _allowed(spec: Field) -> str:
         return f" (allowed values: {', '.join(spec.choices)})" if spec.choices else ""
+
+    @property
+    def reader_type(self) -> str:
+        """The S3 reader type (``manifestFile.readerType``, else ``readConnector.readerType``)."""
+        return str(self.get("manifestFile.readerType") or self.get("readConnector.readerType") or "SINGLEFILEREADER")
+
+    @property
+    def manifest_type(self) -> str:
+        return str(self.get("manifestFile.manifestType"))
+
+    def _check_manifest(self) -> None:
+        """S3 manifests: one source of lines, a type that agrees with it, lines that parse.
+
+        Inline lines are parsed here, when the configuration is loaded; the lines of an
+        ``S3ReaderS3LinkManifestFile`` are parsed by the reader once it has fetched them, still
+        before the first record.
+        """
+        from letsdata_local.manifest import (
+            S3_LINK_MANIFEST,
+            S3_MANIFEST_TYPES,
+            TEXT_MANIFEST,
+            parse_manifest,
+            parse_s3_uri,
+        )
+
+        if self.read_destination != "S3":
+            return
+        link = self.get("manifestFile.manifestFileS3Uri") or self.get("manifestFile.s3Link")
+        text = self.get("manifestFile.fileContents")
+        connector_type, manifest_reader = self.get("readConnector.readerType"), self.get("manifestFile.readerType")
+        if connector_type and manifest_reader and connector_type != manifest_reader:
+            raise ConfigError(f"{self.source}: field manifestFile.readerType {manifest_reader} disagrees with "
+                              f"readConnector.readerType {connector_type}")
+        if link and text:
+            raise ConfigError(f"{self.source}: field manifestFile has both fileContents and manifestFileS3Uri; "
+                              "give one (S3ReaderTextManifestFile or S3ReaderS3LinkManifestFile)")
+        declared = self.get("manifestFile.manifestType")
+        implied = S3_LINK_MANIFEST if link else TEXT_MANIFEST
+        if declared is None:
+            self.set("manifestFile.manifestType", implied)
+        elif _norm(declared) not in {_norm(t) for t in S3_MANIFEST_TYPES}:
+            raise ConfigError(f"{self.source}: field manifestFile.manifestType has invalid value {declared!r} for an "
+                              f"S3 read connector (allowed values: {', '.join(S3_MANIFEST_TYPES)})")
+        elif _norm(declared) != _norm(implied):
+            needs = "manifestFileS3Uri" if implied == TEXT_MANIFEST else "fileContents"
+            raise ConfigError(f"{self.source}: field manifestFile.manifestType {declared} needs manifestFile.{needs}")
+        else:
+            self.set("manifestFile.manifestType", implied)
+        if link:
+            self.set("manifestFile.manifestFileS3Uri", link)
+            parse_s3_uri(link, f"{self.source}: field manifestFile.manifestFileS3Uri")
+        else:
+            parse_manifest(str(text), self.reader_type, f"{self.source}: field manifestFile.fileContents")
 
     def _check_implementations(self) -> None:
         for name, target in self.implementations.items():
@@ -292,15 +361,124 @@ class Config:
                 )
 
 
+#: Deeper nesting than this is not a dataset configuration (and would exhaust the JSON parser's stack).
+MAX_NESTING = 64
+#: Integers longer than this are refused by name instead of hitting Python's int-parsing limit.
+MAX_INT_DIGITS = 100
+
+
+class _BadNumber(str):
+    """A number JSON allows but a configuration cannot use (NaN, Infinity, a 5,000-digit integer)."""
+
+
+def _bad_int(text: str) -> int | _BadNumber:
+    return _BadNumber(f"an integer of {len(text.lstrip('-'))} digits") if len(text) > MAX_INT_DIGITS else int(text)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ConfigError(f"field {key!r} appears twice in the same object")
+        result[key] = value
+    return result
+
+
+def _format_path(parts: list[str | int], limit: int = 6) -> str:
+    out = ""
+    for part in parts[:limit]:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return (out + ("..." if len(parts) > limit else "")) or "(top level)"
+
+
+def _path_at(text: str, stop: int, max_depth: int | None = None) -> tuple[list[str | int], int]:
+    """The key path of the JSON value at character ``stop`` (or where nesting first exceeds
+    ``max_depth``), found with a plain character scan that needs no parse and no recursion."""
+    stack: list[list[Any]] = []  # [bracket, key or index]
+    expecting_key = False
+    i, n = 0, min(stop, len(text))
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if stack and stack[-1][0] == "{" and expecting_key:
+                stack[-1][1] = text[i + 1 : j]
+                expecting_key = False
+            i = j + 1
+            continue
+        if c in "{[":
+            stack.append([c, None if c == "{" else 0])
+            expecting_key = c == "{"
+            if max_depth is not None and len(stack) > max_depth:
+                break
+        elif c in "}]":
+            if stack:
+                stack.pop()
+        elif c == "," and stack:
+            if stack[-1][0] == "[":
+                stack[-1][1] += 1
+            else:
+                expecting_key = True
+        i += 1
+    return [entry[1] for entry in stack if entry[1] is not None], i
+
+
+def _line_col(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    return f"line {line} column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
+
+
+def _find_bad_numbers(value: Any, path: list[str | int]) -> tuple[list[str | int], _BadNumber] | None:
+    if isinstance(value, _BadNumber):
+        return path, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _find_bad_numbers(item, [*path, key])
+        if found:
+            return found
+    return None
+
+
+def parse_config_bytes(data: bytes, source: str) -> Any:
+    """Decode and parse a configuration file's bytes; every failure is a one-line
+    :class:`ConfigError` naming ``source``, the position and the field it happened in."""
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as some editors write
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start].decode("utf-8")
+        path, _ = _path_at(prefix, len(prefix))
+        raise ConfigError(f"{source}: not UTF-8 text: byte 0x{data[exc.start]:02x} at {_line_col(prefix, len(prefix))}"
+                          f" in field {_format_path(path)}") from None
+    path, stopped = _path_at(text, len(text), MAX_NESTING)
+    if stopped < len(text):  # the scan stops early only where the nesting gets too deep
+        raise ConfigError(f"{source}: field {_format_path(path)} is nested more than {MAX_NESTING} levels deep "
+                          f"({_line_col(text, stopped)})")
+    try:
+        raw = json.loads(text, parse_int=_bad_int, parse_constant=_BadNumber, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        path, _ = _path_at(text, exc.pos)
+        raise ConfigError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}"
+                          f", in field {_format_path(path)})") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # belt and braces: the checks above should catch these
+        raise ConfigError(f"{source}: cannot parse the configuration ({type(exc).__name__}: {exc})") from None
+    found = _find_bad_numbers(raw, [])
+    if found:
+        path, what = found
+        raise ConfigError(f"{source}: field {_format_path(path)} is {what}, which a configuration cannot use")
+    return raw
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate a dataset configuration file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read dataset configuration {path}: {exc.strerror or exc}") from exc
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
-    return Config(raw, source=str(path))
+    return Config(parse_config_bytes(data, str(path)), source=str(path))

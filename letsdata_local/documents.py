@@ -24,6 +24,9 @@ class Outcome:
 
     kind: str
     record: dict[str, Any]
+    #: True when the user's code raised (or the invocation failed) rather than returning a result:
+    #: on the platform that is a task error, not an error document.
+    exception: bool = False
 
     DOCUMENT = "document"
     ERROR = "error"
@@ -63,7 +66,8 @@ def error_document(
 def outcome_for(result: ItemResult, source_id: str, start: dict[str, str], end: dict[str, str]) -> Outcome:
     """Classify a ``ParseDocumentResult`` item (or a failed item) into an :class:`Outcome`."""
     if not result.ok:
-        return Outcome(Outcome.ERROR, error_document(source_id, start, end, result.error_message, result.error_type))
+        return Outcome(Outcome.ERROR, error_document(source_id, start, end, result.error_message, result.error_type),
+                       exception=True)
     data = result.data
     if not isinstance(data, dict):
         return Outcome(

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 log = logging.getLogger("letsdata_local")
@@ -31,6 +34,14 @@ RIE_PATH = "/2015-03-31/functions/function/invocations"
 
 class InvokeError(RuntimeError):
     """The transport failed (not the user's code): the function could not be reached or crashed."""
+
+
+class InvocationTimeout(InvokeError):
+    """The invocation ran past ``computeEngine.timeoutInSeconds`` (Lambda ends it the same way)."""
+
+
+#: Lambda's own limit, and the default of ``computeEngine.timeoutInSeconds``.
+MAX_TIMEOUT_SECONDS = 900
 
 
 class Invoker(Protocol):
@@ -48,15 +59,58 @@ class FakeLambdaContext:
     log_group_name: str = "/aws/lambda/letsdata-local"
     log_stream_name: str = "local"
     function_version: str = "$LATEST"
+    #: ``time.monotonic()`` at which this invocation times out.
+    deadline: float = field(default_factory=lambda: time.monotonic() + MAX_TIMEOUT_SECONDS)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 900_000
+        """The time really left before the invocation's timeout, as Lambda reports it."""
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
+class _InvocationThread:
+    """One long-lived worker thread running handler calls, so a call can be waited for with a
+    timeout. A call that times out cannot be stopped (Python threads cannot be killed): its thread
+    is abandoned (daemon, so it never holds the process open) and the next call gets a new one."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="letsdata-local-invocation", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            fn, args, box, done = self._jobs.get()
+            try:
+                box.append((True, fn(*args)))
+            except BaseException as exc:  # handed to the caller's thread
+                box.append((False, exc))
+            done.set()
+
+    def run(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        box: list[tuple[bool, Any]] = []
+        done = threading.Event()
+        self._jobs.put((fn, args, box, done))
+        if not done.wait(timeout):
+            raise InvocationTimeout(f"Task timed out after {timeout:.2f} seconds")
+        ok, value = box[0]
+        if not ok:
+            raise value
+        return value
 
 
 class InProcessInvoker:
-    """Calls ``letsdata_lambda_function.lambda_handler`` with a JSON round trip on both sides."""
+    """Calls ``letsdata_lambda_function.lambda_handler`` with a JSON round trip on both sides.
 
-    def __init__(self, handler: Callable[[Any, Any], Any] | None = None) -> None:
+    Each call gets ``timeout_seconds`` (``computeEngine.timeoutInSeconds``), enforced: past it the
+    call raises :class:`InvocationTimeout` and the context's ``get_remaining_time_in_millis`` has
+    been counting down to 0 from the start of the call.
+    """
+
+    def __init__(self, handler: Callable[[Any, Any], Any] | None = None,
+                 timeout_seconds: float = MAX_TIMEOUT_SECONDS) -> None:
+        if not 0 < timeout_seconds <= MAX_TIMEOUT_SECONDS:
+            raise ValueError(f"timeout_seconds must be in (0, {MAX_TIMEOUT_SECONDS}], got {timeout_seconds}")
+        self.timeout_seconds = timeout_seconds
+        self._thread: _InvocationThread | None = None
         if handler is None:
             try:
                 from letsdata_lambda_function import lambda_handler
@@ -67,8 +121,15 @@ class InProcessInvoker:
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
         request = json.loads(json.dumps(event))
-        context = FakeLambdaContext(aws_request_id=str(event.get("requestId", "")))
-        response = self._handler(request, context)
+        context = FakeLambdaContext(aws_request_id=str(event.get("requestId", "")),
+                                    deadline=time.monotonic() + self.timeout_seconds)
+        if self._thread is None:
+            self._thread = _InvocationThread()
+        try:
+            response = self._thread.run(self._handler, (request, context), self.timeout_seconds)
+        except InvocationTimeout:
+            self._thread = None  # still busy with the timed-out call
+            raise
         try:
             return json.loads(json.dumps(response))  # type: ignore[no-any-return]
         except (TypeError, ValueError) as exc:
@@ -164,11 +225,15 @@ class BridgeError(RuntimeError):
 class BridgeClient:
     """Builds request envelopes for one dataset and sends them through an :class:`Invoker`."""
 
-    def __init__(self, invoker: Invoker, dataset_name: str, batch_size: int = 100) -> None:
+    def __init__(self, invoker: Invoker, dataset_name: str, batch_size: int = 100,
+                 split_timed_out_batches: bool = False) -> None:
         if batch_size < 1:
             raise ValueError("batch size must be >= 1")
         self.invoker = invoker
         self.batch_size = batch_size
+        #: On a timed-out batch, retry its records one per invocation so only the record that hangs
+        #: fails (its result says "Task timed out"); otherwise the timeout is raised to the caller.
+        self.split_timed_out_batches = split_timed_out_batches
         self.invocations = 0
         self._auth = {
             "tenantId": "00000000-0000-0000-0000-000000000000",
@@ -210,12 +275,23 @@ class BridgeClient:
         for start in range(0, len(items), self.batch_size):
             chunk = list(items[start : start + self.batch_size])
             if self.batch_size > 1 and self._batch_supported and len(chunk) > 1:
-                batch = self._call_batched(interface, function, chunk)
+                try:
+                    batch = self._call_batched(interface, function, chunk)
+                except InvocationTimeout:
+                    if not self.split_timed_out_batches:
+                        raise
+                    batch = None
                 if batch is not None:
                     results.extend(batch)
                     continue
             for item in chunk:
-                body = self._send(self.envelope(interface, function, item))["body"]
+                try:
+                    body = self._send(self.envelope(interface, function, item))["body"]
+                except InvocationTimeout as exc:
+                    if not self.split_timed_out_batches:
+                        raise
+                    results.append(ItemResult(False, error_message=str(exc), error_type="TimeoutError"))
+                    continue
                 results.append(ItemResult.from_body(body))
         return results
 

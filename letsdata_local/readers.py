@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from letsdata_local.config import ConfigError
 from letsdata_local.engine import BridgeClient
-from letsdata_local.splitter import RecordBatch, RecordSplitter, SplitSpec, gunzip_chunks
+from letsdata_local.splitter import GzipStreamError, RecordBatch, RecordSplitter, SplitSpec, gunzip_chunks
 
 log = logging.getLogger("letsdata_local")
 
@@ -48,6 +49,9 @@ class SourceRecord:
     ack: Any = None
     error: str | None = None
     size: int = 0
+    error_type: str = "UnicodeDecodeError"
+    #: The platform task the record belongs to (S3: the manifest file); "" = the whole run.
+    task: str = ""
 
 
 class Reader:
@@ -67,6 +71,9 @@ class Reader:
 
     def ack(self, records: Sequence[SourceRecord]) -> None:
         """Called once the records' documents are durable (default: nothing to do)."""
+
+    def skip_task(self, task: str) -> None:
+        """The task errored: read no more of it (default: nothing to do; the runner drops its records)."""
 
 
 def _missing(kind: str, name: str, exc: Exception) -> ResourceMissingError:
@@ -122,7 +129,12 @@ class _S3File:
 
 @dataclass
 class S3SingleFileReader(Reader):
-    """Streams each manifest object, splits it with the parser's hints and emits parseDocument items."""
+    """Streams each manifest object, splits it with the parser's hints and emits parseDocument items.
+
+    ``keys`` are the manifest's lines when they are inline (``S3ReaderTextManifestFile``); with an
+    ``S3ReaderS3LinkManifestFile`` they are fetched from ``manifest_uri`` and parsed in
+    :meth:`check`, before the first record (a bad line is a :class:`ConfigError` naming it).
+    """
 
     session: Any
     bridge: BridgeClient
@@ -131,12 +143,34 @@ class S3SingleFileReader(Reader):
     chunk_size: int = DEFAULT_CHUNK_SIZE
     files: list[_S3File] = field(default_factory=list)
     bytes_read: int = 0
+    manifest_uri: str | None = None
+    config_source: str = "<config>"
+    failed_tasks: set[str] = field(default_factory=set)
 
     interface = "SingleFileParser"
     function = "parseDocument"
 
+    def _fetch_manifest(self, s3: Any) -> list[str]:
+        from letsdata_local.manifest import parse_manifest, parse_s3_uri
+
+        where = f"{self.config_source}: field manifestFile.manifestFileS3Uri"
+        assert self.manifest_uri is not None
+        bucket, key = parse_s3_uri(self.manifest_uri, where)
+        try:
+            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except Exception as exc:
+            raise _missing("manifest file", self.manifest_uri, exc) from exc
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{where}: {self.manifest_uri} is not UTF-8 text (byte {exc.start})") from None
+        entries = parse_manifest(text, "SINGLEFILEREADER", f"{where} ({self.manifest_uri})")
+        return [entry.key for entry in entries]
+
     def check(self) -> None:
         s3 = self.session.client("s3")
+        if self.manifest_uri and not self.keys:
+            self.keys = self._fetch_manifest(s3)
         try:
             s3.head_bucket(Bucket=self.bucket)
         except Exception as exc:
@@ -178,10 +212,23 @@ class S3SingleFileReader(Reader):
             splitter = RecordSplitter(item.spec)
             try:
                 for chunk in gunzip_chunks(self._counted(body.iter_chunks(self.chunk_size))):
+                    if item.key in self.failed_tasks:
+                        break
                     yield self._records(item, splitter.feed(chunk))
+                if item.key in self.failed_tasks:
+                    continue
                 yield self._records(item, splitter.finish())
+            except GzipStreamError as exc:
+                # what was decoded went out above; the rest of this file becomes one error record
+                offset = splitter.pending_offset
+                yield [SourceRecord({}, f"{item.key}@{offset}", {item.file_type: str(offset)},
+                                    {item.file_type: str(offset)}, error=f"{item.key}: {exc}",
+                                    error_type="GzipStreamError", task=item.key)]
             finally:
                 body.close()
+
+    def skip_task(self, task: str) -> None:
+        self.failed_tasks.add(task)
 
     def _counted(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:
@@ -199,7 +246,7 @@ class S3SingleFileReader(Reader):
             try:
                 content = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                out.append(SourceRecord({}, source_id, start, end, error=f"record is not valid UTF-8: {exc}"))
+                out.append(SourceRecord({}, source_id, start, end, error=f"record is not valid UTF-8: {exc}", task=key))
                 continue
             data = {
                 "s3FileType": file_type,
@@ -209,7 +256,7 @@ class S3SingleFileReader(Reader):
                 "startIndex": 0,
                 "endIndex": len(raw),
             }
-            out.append(SourceRecord(data, source_id, start, end, size=len(raw)))
+            out.append(SourceRecord(data, source_id, start, end, size=len(raw), task=key))
         return out
 
 

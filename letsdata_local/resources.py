@@ -16,6 +16,7 @@ from typing import Any
 
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.readers import stream_name_from
+from letsdata_local.splitter import is_gzip
 
 log = logging.getLogger("letsdata_local")
 
@@ -159,7 +160,7 @@ class Provisioner:
             files: dict[str, str] = seed.get("s3Files") or {}
             for key, path in files.items():
                 body = seed_path(path, cfg).read_bytes()
-                if key.endswith(".gz"):
+                if key.endswith(".gz") and not is_gzip(body):  # an already compressed seed goes up as it is
                     body = gzip.compress(body, mtime=0)
                 self.session.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
             return len(files)

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from letsdata_local.config import Config
+from letsdata_local.config import Config, ConfigError
 from letsdata_local.documents import Outcome, document_outcome, error_document, outcome_for
-from letsdata_local.engine import BridgeClient, ItemResult
+from letsdata_local.engine import BridgeClient, InvocationTimeout, ItemResult
 from letsdata_local.readers import (
     DynamoDBStreamsReader,
     DynamoDBTableReader,
@@ -28,7 +28,6 @@ from letsdata_local.readers import (
     S3SingleFileReader,
     SourceRecord,
     SqsReader,
-    manifest_keys,
     read_stream_arg,
 )
 from letsdata_local.resources import (
@@ -71,13 +70,17 @@ class Summary:
     error_output: str = ""
     sample: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: One line per errored task: the task, the record it stopped at and the exception.
+    task_errors: list[str] = field(default_factory=list)
+    #: Records read but not processed because their task had errored.
+    not_processed: int = 0
 
     @property
     def records_per_second(self) -> float:
         return self.records_read / self.elapsed if self.elapsed > 0 else 0.0
 
     def lines(self) -> list[str]:
-        status = "INTERRUPTED" if self.interrupted else "done"
+        status = "INTERRUPTED" if self.interrupted else "ERRORED" if self.task_errors else "done"
         return [
             f"letsdata_local {status}: {self.records_read} records read, {self.documents_written} documents written, "
             f"{self.errors} errors, {self.skips} skipped",
@@ -85,6 +88,8 @@ class Summary:
             f"  documents -> {self.output}",
             f"  errors    -> {self.error_output}",
             *(f"  {note}" for note in self.notes),
+            *(f"  task error: {line}" for line in self.task_errors),
+            *([f"  {self.not_processed} records of errored tasks not processed"] if self.not_processed else []),
         ]
 
 
@@ -97,18 +102,26 @@ class RunOptions:
     sqs_wait_seconds: int = 0
     single_record_writes: bool = False  # benchmark baseline: one PutRecord per document
     endpoint_url: str | None = None
+    #: False (default): an exception from the user's code is a task error, as on the platform — the
+    #: task stops at that record. True: it becomes an error document and the run goes on.
+    exceptions_as_errors: bool = False
 
 
 def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions) -> Reader:
     dest = cfg.read_destination
     if dest == "S3":
+        from letsdata_local.manifest import parse_manifest
+
+        if cfg.reader_type != "SINGLEFILEREADER":
+            raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} is not supported by "
+                              "letsdata_local yet (S3 datasets run with SINGLEFILEREADER)")
         text = cfg.get("manifestFile.fileContents")
-        if text is None:
-            link = str(cfg.get("manifestFile.s3Link"))
-            bucket, _, key = link.removeprefix("s3://").partition("/")
-            text = session.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+        keys = [] if text is None else [
+            e.key for e in parse_manifest(str(text), cfg.reader_type, f"{cfg.source}: field manifestFile.fileContents")
+        ]
         return S3SingleFileReader(
-            session, bridge, cfg.get("readConnector.bucketName"), manifest_keys(text), chunk_size=options.chunk_size
+            session, bridge, cfg.get("readConnector.bucketName"), keys, chunk_size=options.chunk_size,
+            manifest_uri=cfg.get("manifestFile.manifestFileS3Uri"), config_source=cfg.source,
         )
     if dest == "SQS":
         return SqsReader(
@@ -272,7 +285,7 @@ class Runner:
         for i, record in enumerate(batch):
             if record.error is not None:
                 outcomes[i] = Outcome(Outcome.ERROR, error_document(
-                    record.source_id, record.start_offsets, record.end_offsets, record.error, "UnicodeDecodeError"))
+                    record.source_id, record.start_offsets, record.end_offsets, record.error, record.error_type))
             else:
                 to_call.append(i)
         if self.sagemaker is not None:
@@ -312,6 +325,12 @@ class Runner:
             return str(exc)
         return value if isinstance(value, dict) else "not a JSON object"
 
+    def _task_failed(self, task: str, where: str, error: str, failed: set[str]) -> None:
+        """A task error, as on the platform: the task stops at ``where`` and reads no further."""
+        failed.add(task)
+        self.reader.skip_task(task)
+        self.summary.task_errors.append(f"{task or 'the run'} stopped at record {where}: {error}")
+
     def run(self) -> Summary:
         if self.writer is None:
             self.check()
@@ -320,9 +339,38 @@ class Runner:
         started = time.perf_counter()
         pending_acks: list[SourceRecord] = []
         progress = _progress(self.options.progress)
+        failed: set[str] = set()  # errored tasks ("" = the run itself)
         try:
             for batch in self.batches():
-                for outcome in self.process(batch):
+                if failed:
+                    kept = [record for record in batch if record.task not in failed]
+                    summary.not_processed += len(batch) - len(kept)
+                    batch = kept
+                if not batch:
+                    continue
+                try:
+                    outcomes = self.process(batch)
+                except InvocationTimeout as exc:  # the whole invocation failed: a task error for each task in it
+                    for task in dict.fromkeys(record.task for record in batch):
+                        self._task_failed(task, f"{batch[0].source_id} .. {batch[-1].source_id}",
+                                          f"TimeoutError: {exc}", failed)
+                    summary.not_processed += len(batch)
+                    if "" in failed:
+                        break
+                    continue
+                processed: list[SourceRecord] = []
+                for record, outcome in zip(batch, outcomes, strict=True):
+                    if record.task in failed:
+                        summary.not_processed += 1
+                        continue
+                    if outcome.exception and not self.options.exceptions_as_errors:
+                        metadata = outcome.record.get("documentMetadata") or {}
+                        self._task_failed(record.task, record.source_id,
+                                          f"{metadata.get('errorType', 'Exception')}: {outcome.record.get('errorMessage')}",
+                                          failed)
+                        summary.not_processed += 1
+                        continue
+                    processed.append(record)
                     if outcome.kind == Outcome.DOCUMENT:
                         writer.write(outcome.record)
                         summary.documents_written += 1
@@ -333,15 +381,17 @@ class Runner:
                         summary.errors += 1
                     else:
                         summary.skips += 1
-                summary.records_read += len(batch)
+                summary.records_read += len(processed)
                 if self.reader.needs_ack:
-                    pending_acks.extend(batch)
+                    pending_acks.extend(processed)
                     durable = writer.flush() & error_writer.flush()
                     if durable:
                         self.reader.ack(pending_acks)
                         pending_acks = []
                 if progress is not None:
                     progress.update(len(batch))
+                if "" in failed:
+                    break
             writer.close()
             error_writer.close()
             if pending_acks:

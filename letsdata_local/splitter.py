@@ -105,6 +105,11 @@ class RecordSplitter:
         self._lines = not spec.start and spec.end == b"\n"
 
     # -- public API -------------------------------------------------------------------------
+    @property
+    def pending_offset(self) -> int:
+        """Offset of the first byte not yet returned in a record (where an interrupted file stops)."""
+        return self._base
+
     def feed(self, chunk: bytes) -> RecordBatch:
         if not chunk:
             return RecordBatch([], self._base)
