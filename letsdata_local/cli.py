@@ -133,6 +133,12 @@ def run(args: argparse.Namespace) -> int:
     impls = _implementations(cfg, args.impl)
     if args.batch_size < 1:
         raise ConfigError("--batch-size must be >= 1")
+    if not (args.function_name or args.invoke_url):  # in-process: the code must import before anything starts
+        from letsdata_service.registry import register_implementation
+
+        for name, target in impls.items():
+            register_implementation(name, target)
+        check_implementations(cfg, args.impl)
     if args.region:
         os.environ["AWS_DEFAULT_REGION"] = args.region
     elif cfg.get("region") and not (settings.is_set("AWS_REGION") or settings.is_set("AWS_DEFAULT_REGION")):
@@ -193,7 +199,6 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
 
         for name, target in impls.items():
             register_implementation(name, target)
-        check_implementations(cfg, args.impl)
         invoker = InProcessInvoker(timeout_seconds=timeout)
     bridge = BridgeClient(invoker, cfg.dataset_name, batch_size=args.batch_size,
                           split_timed_out_batches=exceptions_as_errors)

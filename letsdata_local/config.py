@@ -282,7 +282,7 @@ class Config:
         if not isinstance(value, types[spec.kind]) or (spec.kind == "int" and isinstance(value, bool)):
             raise ConfigError(f"{where} must be of type {spec.kind}, got {type(value).__name__} {value!r}")
         checked: Any = value
-        if spec.kind == "str" and not checked.strip():
+        if spec.kind == "str" and not checked.strip() and value != spec.default:  # "" keyPrefix = bucket root
             raise ConfigError(f"{where} must not be empty")
         if spec.minimum is not None and checked < spec.minimum:
             raise ConfigError(f"{where} must be >= {spec.minimum}, got {value}")

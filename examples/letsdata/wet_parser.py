@@ -134,3 +134,13 @@ class WetFileParser(SingleFileParser):
             values["contentLength"] = int(length)
         values["docText"] = text[header_end + len(HEADER_BODY_SEPARATOR) :].rstrip("\r\n")
         return success(Document(DocumentType.Document, url, self.RECORD_TYPE, url, {}, values))
+
+
+class CommonCrawlWetFileParser(WetFileParser):
+    """The same parser with the record hints of the Common Crawl readers: start == end ==
+    ``WARC/1.0\r\nWARC-Type: conversion\r\n``. A record runs from its ``WARC/1.0`` line up to the next
+    record's, so it never includes the next record's header (the boundary rule of
+    docs/letsdata-local.md), and the file's last record runs to the end of the file."""
+
+    START_PATTERN = "WARC/1.0\r\nWARC-Type: conversion\r\n"
+    END_PATTERN = START_PATTERN

@@ -50,6 +50,18 @@ def _record(headers: list[tuple[str, str]], text: str) -> bytes:
 
 def wet_bytes(pages: int, seed: int = 0, url_prefix: str = "http://example.com/") -> tuple[bytes, WetSample]:
     """A WET file of ``pages`` conversion records (plus a leading warcinfo record) and its expectations."""
+    records, expected = wet_records(pages, seed, url_prefix)
+    return b"".join(records), expected
+
+
+def wet_gzip_members(pages: int, seed: int = 0) -> tuple[bytes, WetSample]:
+    """The same file as Common Crawl ships a ``.warc.wet.gz``: one gzip member per WARC record."""
+    records, expected = wet_records(pages, seed)
+    return b"".join(gzip.compress(record, compresslevel=1, mtime=0) for record in records), expected
+
+
+def wet_records(pages: int, seed: int = 0, url_prefix: str = "http://example.com/") -> tuple[list[bytes], WetSample]:
+    """The WARC records of :func:`wet_bytes`, one ``bytes`` each (the warcinfo record first)."""
     rng = random.Random(seed)
     expected = WetSample()
     chunks = [_record([("WARC-Type", "warcinfo"), ("WARC-Date", "2023-11-28T08:34:43Z"),
@@ -79,7 +91,7 @@ def wet_bytes(pages: int, seed: int = 0, url_prefix: str = "http://example.com/"
         expected.records_by_language[language] += 1
         expected.bytes_by_language[language] += len(text.encode("utf-8"))
         expected.urls.append(url)
-    return b"".join(chunks), expected
+    return chunks, expected
 
 
 def write_wet_file(path: str | Path, pages: int, seed: int = 0, compress: bool | None = None) -> WetSample:
