@@ -7,6 +7,7 @@ import time
 from examples.letsdata.jsonl_log_parser import JsonLinesLogParser
 from letsdata_interfaces.readers.model.ParseDocumentResult import ParseDocumentResult
 
+
 class RaisingParser(JsonLinesLogParser):
     """Raises for a record containing BOOM (an exception from user code)."""
 
