@@ -32,6 +32,13 @@ def _jsonl(target_bytes: int, seed: int = 0) -> bytes:
     return b"".join(out)
 
 
+def _wet(target_bytes: int) -> bytes:
+    from examples.letsdata.wet_sample import wet_bytes
+
+    data, _ = wet_bytes(1000, seed=11)
+    return data * max(1, target_bytes // len(data))
+
+
 def _timed(fn: Any) -> float:
     started = time.perf_counter()
     fn()
@@ -60,7 +67,12 @@ def _split_rate(data: bytes, start: bytes, end: bytes) -> tuple[float, int]:
     return len(data) / best / 1e6, count
 
 
-def _e2e(batch_size: int, single_writes: bool, records: int) -> float:
+def _e2e_wet(records: int) -> float:
+    """S3 WET file (start == end, the Common Crawl convention) -> CommonCrawlWetFileParser -> Kinesis."""
+    return _e2e(100, False, records, wet=True)
+
+
+def _e2e(batch_size: int, single_writes: bool, records: int, wet: bool = False) -> float:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from datalake_library.testing import MotoServer
     from letsdata_local.config import Config
@@ -69,9 +81,16 @@ def _e2e(batch_size: int, single_writes: bool, records: int) -> float:
     from letsdata_local.runner import Runner, RunOptions
     from letsdata_service.registry import register_implementation, reset_implementations
 
-    data = b"".join(
-        (json.dumps({"id": f"e{i}", "level": "INFO", "message": "m" * 150}) + "\n").encode() for i in range(records)
-    )
+    if wet:
+        from examples.letsdata.wet_sample import wet_bytes
+
+        data = wet_bytes(records, seed=2)[0]
+        impl = "examples.letsdata.wet_parser:CommonCrawlWetFileParser"
+    else:
+        data = b"".join(
+            (json.dumps({"id": f"e{i}", "level": "INFO", "message": "m" * 150}) + "\n").encode() for i in range(records)
+        )
+        impl = "examples.letsdata.jsonl_log_parser:JsonLinesLogParser"
     with MotoServer() as server:
         clear_shared_sessions()
         session = shared_session(endpoint_url=server.endpoint_url)
@@ -88,7 +107,7 @@ def _e2e(batch_size: int, single_writes: bool, records: int) -> float:
         session.client("s3").put_object(Bucket="bench-input", Key="in.jsonl", Body=data)
         provisioner.create_outputs()
         reset_implementations()
-        register_implementation("SingleFileParser", "examples.letsdata.jsonl_log_parser:JsonLinesLogParser")
+        register_implementation("SingleFileParser", impl)
         bridge = BridgeClient(InProcessInvoker(), "bench", batch_size=batch_size)
         options = RunOptions(batch_size=batch_size, progress=False, single_record_writes=single_writes)
         runner = Runner(cfg, session, bridge, options)
@@ -106,12 +125,16 @@ def run() -> list[tuple[str, str, str, str]]:
     logging.getLogger("letsdata").setLevel(logging.WARNING)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     rows: list[tuple[str, str, str, str]] = []
-    data = _jsonl(SPLIT_MB * 1_000_000)
-    sample = data[:NAIVE_SLICE]
-    for label, start, end, target in (
-        ("split start+end patterns", b'{"id": ', b"}\n", 300),
-        ("split single-byte end, no start", b"", b"\n", 700),
+    jsonl = _jsonl(SPLIT_MB * 1_000_000)
+    wet = _wet(SPLIT_MB * 1_000_000)
+    warc = b"WARC/1.0\r\nWARC-Type: conversion\r\n"
+    for label, data, start, end, target in (
+        ("split start+end patterns (end included)", jsonl, b'{"id": ', b"}\n", 300),
+        ("split single-byte end, no start", jsonl, b"", b"\n", 700),
+        ("split WET start == end (record ends before the next)", wet, warc, warc, 300),
+        ("split WET example hints (end included)", wet, b"WARC-Type: conversion", b"\n\r\n\r\n", 300),
     ):
+        sample = data[:NAIVE_SLICE]
         rate, count = _split_rate(data, start, end)
         started = time.perf_counter()
         _naive(sample, start, end)
@@ -120,9 +143,13 @@ def run() -> list[tuple[str, str, str, str]]:
         rows.append((f"{label} ({len(data) / 1e6:.0f} MB, {count} records)", f"{rate:,.0f} MB/s",
                      f"naive {naive_rate:,.1f} MB/s", f"{rate / naive_rate:.0f}x (target >= {target} MB/s; "
                      f"bytes.split in this run: {len(data) / ref / 1e6:,.0f} MB/s)"))
+    wet_rate = _e2e_wet(E2E_RECORDS)
     batched = _e2e(100, False, E2E_RECORDS)
     single = _e2e(1, True, max(E2E_RECORDS // 4, 200))
     rows.append((f"e2e S3 -> JsonLinesLogParser -> Kinesis on moto ({E2E_RECORDS} records)",
                  f"{batched:,.0f} rec/s (batch 100, PutRecords)", f"{single:,.0f} rec/s (1 request + 1 PutRecord each)",
                  f"{batched / single:.1f}x (target >= 10x)"))
+    rows.append((f"e2e S3 WET -> CommonCrawlWetFileParser (start == end) -> Kinesis on moto ({E2E_RECORDS} records)",
+                 f"{wet_rate:,.0f} rec/s (batch 100, PutRecords)", f"{batched:,.0f} rec/s JSON lines, same run",
+                 f"{wet_rate / batched:.2f}x of JSON lines"))
     return rows

@@ -225,8 +225,11 @@ class RecordSplitter:
             j += n_end
             add_offset(base + pos)
             add_record(buf[pos:j])
-            pos = search = j
-            in_record = False
+            if startswith(start, j):  # the common case: the next record starts right after the end
+                pos, search = j, j + n_start
+            else:
+                pos = search = j
+                in_record = False
 
     def _fixed(self, buf: bytes) -> RecordBatch:
         """OFFSET end hint: fixed-length records (after an optional start pattern)."""
