@@ -59,26 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: The interfaces each read connector calls (SageMaker compute adds SagemakerVectorsInterface).
-READER_INTERFACES = {
-    "S3": "SingleFileParser",
-    "SQS": "QueueMessageReader",
-    "KINESIS": "KinesisRecordReader",
-    "DYNAMODB_STREAMS": "DynamoDBStreamsRecordReader",
-    "DYNAMODB_TABLE": "DynamoDBTableItemReader",
-}
-
-
 def needed_interfaces(cfg: Config) -> list[str]:
     """The interfaces a run of ``cfg`` will call."""
     if cfg.engine == "SPARK":
         which = str(cfg.get("computeEngine.runSparkInterfaces"))
         return [name for name, wanted in (("SparkMapperInterface", which != "REDUCER_ONLY"),
                                           ("SparkReducerInterface", which != "MAPPER_ONLY")) if wanted]
-    names = [READER_INTERFACES[cfg.read_destination]]
-    if cfg.engine == "LAMBDA_AND_SAGEMAKER":
-        names = ["SagemakerVectorsInterface"]
-    return names
+    if cfg.engine == "LAMBDA_AND_SAGEMAKER":  # the records are already documents: only the vector calls
+        return ["SagemakerVectorsInterface"]
+    from letsdata_local import readers
+
+    by_destination: dict[str, type[readers.Reader]] = {
+        "S3": readers.S3SingleFileReader, "SQS": readers.SqsReader, "KINESIS": readers.KinesisReader,
+        "DYNAMODB_STREAMS": readers.DynamoDBStreamsReader, "DYNAMODB_TABLE": readers.DynamoDBTableReader,
+    }
+    return [by_destination[cfg.read_destination].interface]
 
 
 def check_implementations(cfg: Config, overrides: Sequence[str]) -> None:
