@@ -259,6 +259,80 @@ class RecordSplitter:
             self._in_record = False
 
 
+class RecordPuller:
+    """One record at a time, with patterns that may change from record to record.
+
+    For readers whose parser decides the next record's hints after seeing the current record (the
+    state-machine parsers' ``getNextRecordStartPattern`` / ``getNextRecordEndPattern``). The rule is
+    the module docstring's, with ``next_start`` — the start pattern of the record expected next,
+    ``start`` by default — as the pattern the boundary rule compares the end match with. With the
+    same patterns on every call it returns exactly what :class:`RecordSplitter` returns (both are
+    checked against the tests' reference); it is the slower of the two (one Python call per record).
+    """
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buf = b""
+        self._base = 0  # file offset of self._buf[0]
+        self._pos = 0  # first byte of self._buf not yet returned or skipped
+
+    @property
+    def offset(self) -> int:
+        """File offset of the first byte not yet returned or skipped."""
+        return self._base + self._pos
+
+    def _more(self) -> bool:
+        for chunk in self._chunks:
+            if chunk:
+                self._buf += chunk
+                return True
+        return False
+
+    def next_record(self, start: bytes, end: bytes, next_start: bytes | None = None) -> Record | None:
+        """The next (offset, record), or None at the end of the input."""
+        if not end:
+            raise ValueError("a record end pattern is required")
+        if self._pos:  # forget what earlier records consumed (indices below stay valid in this call)
+            self._base += self._pos
+            self._buf = self._buf[self._pos :]
+            self._pos = 0
+        following = start if next_start is None else next_start
+        if start:
+            search = 0
+            while True:
+                i = self._buf.find(start, search)
+                if i >= 0:
+                    break
+                search = max(0, len(self._buf) - (len(start) - 1))
+                if not self._more():
+                    self._pos = len(self._buf)
+                    return None
+            record_start, search = i, i + len(start)
+        else:
+            while not self._buf and self._more():
+                pass
+            if not self._buf:
+                return None
+            record_start = search = 0
+        while True:
+            buf = self._buf
+            j = buf.find(end, search)
+            if j >= 0:
+                if following and buf.startswith(following, j):
+                    self._pos = j
+                    return self._base + record_start, buf[record_start:j]
+                if following and len(buf) - j < len(following) and following.startswith(buf[j:]) and self._more():
+                    search = j  # the bytes after the end match were cut short: decide with more input
+                    continue
+                self._pos = j + len(end)
+                return self._base + record_start, buf[record_start : self._pos]
+            search = max(search, len(buf) - (len(end) - 1))
+            if not self._more():
+                self._pos = len(buf)
+                tail = buf[record_start:]
+                return (self._base + record_start, tail) if tail.strip() else None
+
+
 def split_stream(chunks: Iterable[bytes], spec: SplitSpec) -> Iterator[RecordBatch]:
     """Split an iterable of chunks, yielding the (non-empty) record batch of each chunk."""
     splitter = RecordSplitter(spec)

@@ -18,34 +18,45 @@ def _matches_at(data: bytes, i: int, pattern: bytes) -> bool:
     return data[i : i + len(pattern)] == pattern
 
 
+def naive_next_record(data: bytes, i: int, start: bytes, end: bytes,
+                      next_start: bytes | None = None) -> tuple[int, bytes, int] | None:
+    """The record found from position ``i``: (offset, record, where the next search begins), or None.
+
+    ``next_start`` is the start pattern of the record expected next (default: ``start``); the
+    boundary rule compares the end match with it.
+    """
+    n = len(data)
+    following = start if next_start is None else next_start
+    if start:
+        while i < n and not _matches_at(data, i, start):
+            i += 1
+        if i >= n:
+            return None
+        j = i + len(start)
+    else:
+        if i >= n:
+            return None
+        j = i
+    while j < n and not _matches_at(data, j, end):
+        j += 1
+    if j >= n:
+        tail = data[i:]
+        return (i, tail, n) if tail.strip() else None
+    if following and _matches_at(data, j, following):
+        return i, data[i:j], j
+    return i, data[i : j + len(end)], j + len(end)
+
+
 def naive_split(data: bytes, start: bytes, end: bytes) -> list[tuple[int, bytes]]:
     """Every (offset, record) of ``data``, one byte position at a time."""
     out: list[tuple[int, bytes]] = []
     i = 0
-    n = len(data)
-    while i < n:
-        if start:
-            while i < n and not _matches_at(data, i, start):
-                i += 1
-            if i >= n:
-                break
-            j = i + len(start)
-        else:
-            j = i
-        while j < n and not _matches_at(data, j, end):
-            j += 1
-        if j >= n:
-            tail = data[i:]
-            if tail.strip():
-                out.append((i, tail))
-            break
-        if start and _matches_at(data, j, start):
-            out.append((i, data[i:j]))
-            i = j
-        else:
-            out.append((i, data[i : j + len(end)]))
-            i = j + len(end)
-    return out
+    while True:
+        found = naive_next_record(data, i, start, end)
+        if found is None:
+            return out
+        offset, record, i = found
+        out.append((offset, record))
 
 
 def naive_gunzip(data: bytes) -> bytes:

@@ -16,8 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from letsdata_local.readers import hint_to_spec
-from letsdata_local.splitter import GzipStreamError, RecordSplitter, SplitSpec, gunzip_chunks, split_stream
-from tests.letsdata_local.reference import naive_gunzip, naive_split
+from letsdata_local.splitter import (
+    GzipStreamError,
+    RecordPuller,
+    RecordSplitter,
+    SplitSpec,
+    gunzip_chunks,
+    split_stream,
+)
+from tests.letsdata_local.reference import naive_gunzip, naive_next_record, naive_split
 
 PIECES = [b"a", b"{", b"}", b"\n", "é".encode(), "東".encode(), b"}\n", b'{"', b"\r\n", b"\r\n\r\n", b" "]
 
@@ -207,3 +214,66 @@ def test_gzip_padding_garbage_truncation_and_corruption_are_told_apart() -> None
     corrupt[-5] ^= 0xFF  # the second member's length trailer
     with pytest.raises(GzipStreamError, match=f"corrupt gzip member at compressed offset {len(member)}"):
         list(gunzip_chunks([bytes(corrupt)]))
+
+
+INFO_START = b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"
+SPECS = [(WARC, WARC, None), (INFO_START, WARC, WARC), (b"", b"\r\n\r\n", None), (WARC[:10], b"\r\n\r\n", WARC),
+         (b'{"', b"}\n", None)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(WARC_PIECES + [INFO_START, b'{"a"}\n']), max_size=60),
+    specs=st.lists(st.sampled_from(SPECS), min_size=1, max_size=12),
+    cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=10),
+)
+def test_puller_follows_the_reference_when_patterns_change_per_record(
+    parts: list[bytes], specs: list[tuple[bytes, bytes, bytes | None]], cuts: list[int]
+) -> None:
+    """State-machine readers change the hints after each record; the rule is the same."""
+    data = b"".join(parts)
+    puller = RecordPuller(_chunks(data, cuts))
+    i = 0
+    for k in range(40):
+        start, end, following = specs[k % len(specs)]
+        expected = naive_next_record(data, i, start, end, following)
+        got = puller.next_record(start, end, following)
+        assert got == (expected[:2] if expected else None)
+        if expected is None:
+            break
+        i = expected[2]
+        assert puller.offset == i
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(WARC_PIECES + PIECES), max_size=80),
+    convention=st.sampled_from([(WARC, WARC), (b'{"', b"}\n"), (b"", b"\n"), (b"{", b"}")]),
+    cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=10),
+)
+def test_puller_with_fixed_patterns_equals_the_batch_splitter(parts: list[bytes], convention: tuple[bytes, bytes],
+                                                             cuts: list[int]) -> None:
+    data = b"".join(parts)
+    start, end = convention
+    puller = RecordPuller(_chunks(data, cuts))
+    pulled = list(iter(lambda: puller.next_record(start, end), None))
+    assert pulled == _split(_chunks(data, cuts), SplitSpec(start, end)) == naive_split(data, start, end)
+
+
+def test_puller_info_record_ends_where_the_first_conversion_record_starts() -> None:
+    """The Common Crawl WET state machine: warcinfo (end = the conversion start), then conversions."""
+    info = INFO_START + b"\r\nisPartOf: x\r\n\r\n"
+    first = WARC + b"\r\none\r\n\r\n"
+    second = WARC + b"\r\ntwo\r\n\r\n"
+    puller = RecordPuller([info + first[:5], first[5:] + second])
+    assert puller.next_record(INFO_START, WARC, WARC) == (0, info)
+    assert puller.next_record(WARC, WARC) == (len(info), first)
+    assert puller.next_record(WARC, WARC) == (len(info) + len(first), second)
+    assert puller.next_record(WARC, WARC) is None
+    # an end match at a chunk's end, the next record's start pattern completed by the next chunk
+    cut = RecordPuller([info + b"WARC/1.0\r\n", WARC[10:] + b"x"])
+    assert cut.next_record(INFO_START, b"WARC/1.0\r\n", WARC) == (0, info)
+    ended = RecordPuller([info + b"WARC/1.0\r\n"])
+    assert ended.next_record(INFO_START, b"WARC/1.0\r\n", WARC) == (0, info + b"WARC/1.0\r\n")
+    with pytest.raises(ValueError, match="end pattern"):
+        puller.next_record(WARC, b"")
