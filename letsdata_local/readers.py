@@ -75,6 +75,10 @@ class Reader:
     def skip_task(self, task: str) -> None:
         """The task errored: read no more of it (default: nothing to do; the runner drops its records)."""
 
+    def notes(self) -> list[str]:
+        """Remarks for the run summary (e.g. an input that held no record at all)."""
+        return []
+
 
 def _missing(kind: str, name: str, exc: Exception) -> ResourceMissingError:
     return ResourceMissingError(f"{kind} {name!r} does not exist or is not accessible ({_error_code(exc)})")
@@ -146,6 +150,7 @@ class S3SingleFileReader(Reader):
     manifest_uri: str | None = None
     config_source: str = "<config>"
     failed_tasks: set[str] = field(default_factory=set)
+    empty_files: list[str] = field(default_factory=list)
 
     interface = "SingleFileParser"
     function = "parseDocument"
@@ -210,14 +215,21 @@ class S3SingleFileReader(Reader):
             assert item.spec is not None
             body = s3.get_object(Bucket=self.bucket, Key=item.key)["Body"]
             splitter = RecordSplitter(item.spec)
+            found = 0
             try:
                 for chunk in gunzip_chunks(self._counted(body.iter_chunks(self.chunk_size))):
                     if item.key in self.failed_tasks:
                         break
-                    yield self._records(item, splitter.feed(chunk))
+                    page = self._records(item, splitter.feed(chunk))
+                    found += len(page)
+                    yield page
                 if item.key in self.failed_tasks:
                     continue
-                yield self._records(item, splitter.finish())
+                page = self._records(item, splitter.finish())
+                found += len(page)
+                yield page
+                if not found:
+                    self.empty_files.append(item.key)
             except GzipStreamError as exc:
                 # what was decoded went out above; the rest of this file becomes one error record
                 offset = splitter.pending_offset
@@ -229,6 +241,14 @@ class S3SingleFileReader(Reader):
 
     def skip_task(self, task: str) -> None:
         self.failed_tasks.add(task)
+
+    def notes(self) -> list[str]:
+        return [f"no record found in s3://{self.bucket}/{key}: no match of the record start pattern"
+                f" ({self._start_of(key)!r})" for key in self.empty_files]
+
+    def _start_of(self, key: str) -> str:
+        spec = next((f.spec for f in self.files if f.key == key), None)
+        return spec.start.decode("utf-8", "replace") if spec is not None else ""
 
     def _counted(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:

@@ -392,6 +392,7 @@ class Runner:
                     progress.update(len(batch))
                 if "" in failed:
                     break
+            summary.notes.extend(self.reader.notes())
             writer.close()
             error_writer.close()
             if pending_acks:

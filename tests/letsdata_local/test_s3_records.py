@@ -143,3 +143,14 @@ def test_multiple_file_lines_are_parsed_then_refused_with_a_clear_message(sessio
     cfg = _config(tmp_path, {"readerType": "MULTIPLEFILESTATEMACHINEREADER", "fileContents": "WARC:w/1.gz|WET:e/1.gz"})
     with pytest.raises(ConfigError, match="readerType MULTIPLEFILESTATEMACHINEREADER is not supported by letsdata_local"):
         Runner(cfg, session, make_bridge(SingleFileParser=JSONL), RunOptions(progress=False))
+
+
+def test_a_file_without_any_record_is_named_in_the_summary(session: Any, make_bridge: Any, tmp_path: Path) -> None:
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="wet-bucket")
+    s3.put_object(Bucket="wet-bucket", Key="empty.warc.wet", Body=b"no warc records here\r\n")
+    s3.put_object(Bucket="wet-bucket", Key="one.warc.wet", Body=b"".join(wet_records(1)[0]))
+    summary = _run(session, make_bridge, _config(tmp_path, {"fileContents": "empty.warc.wet\none.warc.wet"}), CC_WET)
+    assert summary.documents_written == 1
+    assert summary.notes == ["no record found in s3://wet-bucket/empty.warc.wet: no match of the record start "
+                             "pattern ('WARC/1.0\\r\\nWARC-Type: conversion\\r\\n')"]
