@@ -134,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
         for name, target in impls.items():
             register_implementation(name, target)
         check_implementations(cfg, args.impl)
+    from letsdata_local.runner import check_runnable
+
+    check_runnable(cfg)
     if args.region:
         os.environ["AWS_DEFAULT_REGION"] = args.region
     elif cfg.get("region") and not (settings.is_set("AWS_REGION") or settings.is_set("AWS_DEFAULT_REGION")):
@@ -141,6 +144,10 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("LETS_DATA_STAGE", "Test")
 
     embedded = args.embedded if args.embedded is not None else wants_embedded(args.endpoint_url)
+    if embedded:
+        from letsdata_local.resources import check_seed_files
+
+        check_seed_files(cfg)
     server = None
     endpoint_url = args.endpoint_url
     try:

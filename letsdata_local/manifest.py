@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from letsdata_local.config import ConfigError
+from letsdata_local.config import Config, ConfigError
 
 TEXT_MANIFEST = "S3ReaderTextManifestFile"
 S3_LINK_MANIFEST = "S3ReaderS3LinkManifestFile"
@@ -90,3 +91,34 @@ def _multiple_file_line(line: str, where: str) -> dict[str, str]:
             raise ConfigError(f"{where}: file type {file_type!r} appears twice")
         files[file_type] = name
     return files
+
+
+class ManifestMissingError(RuntimeError):
+    """The S3 object an ``S3ReaderS3LinkManifestFile`` points at cannot be read."""
+
+
+def fetch_s3_manifest(s3: Any, uri: str, reader_type: str, source: str) -> list[ManifestEntry]:
+    """Download and parse the manifest at ``uri`` (``manifestFile.manifestFileS3Uri`` of ``source``)."""
+    where = f"{source}: field manifestFile.manifestFileS3Uri"
+    bucket, key = parse_s3_uri(uri, where)
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except Exception as exc:
+        code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code") or exc
+        raise ManifestMissingError(f"manifest file {uri!r} does not exist or is not accessible ({code})") from exc
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: {uri} is not UTF-8 text (byte {exc.start})") from None
+    return parse_manifest(text, reader_type, f"{where} ({uri})")
+
+
+def single_file_keys(cfg: Config, s3: Any) -> list[str]:
+    """The S3 keys of a single-file dataset, from whichever manifest type ``cfg`` uses."""
+    uri = cfg.get("manifestFile.manifestFileS3Uri")
+    if uri:
+        entries = fetch_s3_manifest(s3, str(uri), cfg.reader_type, cfg.source)
+    else:
+        entries = parse_manifest(str(cfg.get("manifestFile.fileContents") or ""), cfg.reader_type,
+                                 f"{cfg.source}: field manifestFile.fileContents")
+    return [entry.key for entry in entries]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from letsdata_local.config import ConfigError
 from letsdata_local.engine import BridgeClient
 from letsdata_local.splitter import GzipStreamError, RecordBatch, RecordSplitter, SplitSpec, gunzip_chunks
 
@@ -118,11 +117,6 @@ def hint_to_spec(start_hint: Any, end_hint: Any) -> SplitSpec:
     return SplitSpec(start=start, end=end, fixed_length=end_length)
 
 
-def manifest_keys(text: str) -> list[str]:
-    """Manifest ``fileContents``: one S3 key per line; blank lines and ``#`` comments ignored."""
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
-
-
 @dataclass
 class _S3File:
     manifest_key: str
@@ -156,20 +150,13 @@ class S3SingleFileReader(Reader):
     function = "parseDocument"
 
     def _fetch_manifest(self, s3: Any) -> list[str]:
-        from letsdata_local.manifest import parse_manifest, parse_s3_uri
+        from letsdata_local.manifest import ManifestMissingError, fetch_s3_manifest
 
-        where = f"{self.config_source}: field manifestFile.manifestFileS3Uri"
         assert self.manifest_uri is not None
-        bucket, key = parse_s3_uri(self.manifest_uri, where)
         try:
-            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        except Exception as exc:
-            raise _missing("manifest file", self.manifest_uri, exc) from exc
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{where}: {self.manifest_uri} is not UTF-8 text (byte {exc.start})") from None
-        entries = parse_manifest(text, "SINGLEFILEREADER", f"{where} ({self.manifest_uri})")
+            entries = fetch_s3_manifest(s3, self.manifest_uri, "SINGLEFILEREADER", self.config_source)
+        except ManifestMissingError as exc:
+            raise ResourceMissingError(str(exc)) from exc
         return [entry.key for entry in entries]
 
     def check(self) -> None:

@@ -76,7 +76,17 @@ def seed_path(value: str, cfg: Config) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"{cfg.source}: seed file {value!r} not found (looked in {', '.join(map(str, candidates))})")
+    raise ConfigError(f"{cfg.source}: field letsdataLocal.seed: file {value!r} not found (looked in {', '.join(map(str, candidates))})")
+
+
+def check_seed_files(cfg: Config) -> None:
+    """Every seed file exists (a :class:`ConfigError` naming it otherwise) — checked before the
+    embedded account starts, so a typo stops the run before anything is created."""
+    seed: dict[str, Any] = cfg.get("letsdataLocal.seed") or {}
+    for path in [*(seed.get("s3Files") or {}).values(), *([seed["file"]] if seed.get("file") else [])]:
+        if not isinstance(path, str):
+            raise ConfigError(f"{cfg.source}: field letsdataLocal.seed.s3Files must map keys to file paths, got {path!r}")
+        seed_path(path, cfg)
 
 
 def _ignore_exists(call: Any, *codes: str, **kwargs: Any) -> Any:

@@ -107,14 +107,19 @@ class RunOptions:
     exceptions_as_errors: bool = False
 
 
+def check_runnable(cfg: Config) -> None:
+    """Refuse, before anything starts, what the platform accepts but this runtime cannot run."""
+    if cfg.read_destination == "S3" and cfg.engine != "SPARK" and cfg.reader_type != "SINGLEFILEREADER":
+        raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} is not supported by "
+                          "letsdata_local yet (S3 datasets run with SINGLEFILEREADER)")
+
+
 def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions) -> Reader:
     dest = cfg.read_destination
+    check_runnable(cfg)
     if dest == "S3":
         from letsdata_local.manifest import parse_manifest
 
-        if cfg.reader_type != "SINGLEFILEREADER":
-            raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} is not supported by "
-                              "letsdata_local yet (S3 datasets run with SINGLEFILEREADER)")
         text = cfg.get("manifestFile.fileContents")
         keys = [] if text is None else [
             e.key for e in parse_manifest(str(text), cfg.reader_type, f"{cfg.source}: field manifestFile.fileContents")

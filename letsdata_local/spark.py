@@ -12,7 +12,7 @@ from typing import Any
 
 from letsdata_local.config import Config
 from letsdata_local.engine import BridgeClient
-from letsdata_local.readers import ResourceMissingError, manifest_keys
+from letsdata_local.readers import ResourceMissingError
 from letsdata_local.resources import write_bucket, write_prefix
 from letsdata_local.runner import RunOptions, Summary
 
@@ -42,9 +42,12 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
     summary = Summary()
     started = time.perf_counter()
     read_bucket = cfg.get("readConnector.bucketName")
-    keys = manifest_keys(cfg.get("manifestFile.fileContents") or "")
-    if not keys:
-        raise ResourceMissingError("the manifest lists no files for the Spark mapper")
+    from letsdata_local.manifest import ManifestMissingError, single_file_keys
+
+    try:
+        keys = single_file_keys(cfg, session.client("s3"))
+    except ManifestMissingError as exc:
+        raise ResourceMissingError(str(exc)) from exc
     out_bucket = write_bucket(cfg)
     prefix = write_prefix(cfg)
     s3 = session.client("s3")

@@ -4,6 +4,7 @@ line naming the file and the field (or, for JSON syntax, the position and the fi
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,12 @@ import pytest
 from letsdata_local.cli import EXIT_CONFIG, main
 
 CONFIGS = Path(__file__).resolve().parents[2] / "letsdata_example_configs"
+
+
+def _no_account() -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(name, None)
+    os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent"
 
 
 def _base() -> dict[str, Any]:
@@ -103,6 +110,11 @@ CASES: dict[str, tuple[bytes, str]] = {
     "implementation_shape": (_with("letsdataLocal.implementations", {"SingleFileParser": "nocolon"}),
                              "field letsdataLocal.implementations.SingleFileParser must be 'module:Class'"),
     "seed_files_list": (_with("letsdataLocal.seed.s3Files", ["a"]), "field letsdataLocal.seed.s3Files must be of type dict"),
+    "seed_file_missing": (_with("letsdataLocal.seed.s3Files", {"k.jsonl": "no/such/seed.jsonl"}),
+                          "field letsdataLocal.seed: file 'no/such/seed.jsonl' not found"),
+    "state_machine_reader": (_edit(("manifestFile.readerType", "SINGLEFILESTATEMACHINEREADER"),
+                                   ("readConnector.readerType", "SINGLEFILESTATEMACHINEREADER")),
+                             "field readConnector.readerType SINGLEFILESTATEMACHINEREADER is not supported"),
 }
 
 
@@ -112,6 +124,7 @@ def test_malformed_config_file_exits_2_with_one_line_naming_file_and_field(name:
     path = tmp_path / f"{name}.json"
     path.write_bytes(content)
     threads = threading.active_count()
+    _no_account()  # the embedded default, so the seed files are checked too
     assert main(["run", str(path), "--no-progress"]) == EXIT_CONFIG
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
@@ -122,7 +135,7 @@ def test_malformed_config_file_exits_2_with_one_line_naming_file_and_field(name:
 
 
 def test_the_case_list_is_the_one_the_docs_count() -> None:
-    assert len(CASES) == 29
+    assert len(CASES) == 31
 
 
 def test_a_bom_is_accepted_and_the_good_file_still_loads(tmp_path: Path) -> None:
