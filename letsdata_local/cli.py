@@ -196,11 +196,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         invoker = HttpInvoker(args.invoke_url, timeout=timeout + 5.0)
         if impls:
             _err("implementations come from the running image; --impl/letsdataLocal.implementations ignored")
-    else:
-        from letsdata_service.registry import register_implementation
-
-        for name, target in impls.items():
-            register_implementation(name, target)
+    else:  # the implementations were registered and built by run(), before anything started
         invoker = InProcessInvoker(timeout_seconds=timeout)
     bridge = BridgeClient(invoker, cfg.dataset_name, batch_size=args.batch_size,
                           split_timed_out_batches=exceptions_as_errors)
