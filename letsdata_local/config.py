@@ -391,38 +391,37 @@ def _format_path(parts: list[str | int], limit: int = 6) -> str:
     return (out + ("..." if len(parts) > limit else "")) or "(top level)"
 
 
+#: What the path scan looks at: a whole string (skipped in C, escapes included) or a structural character.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[{}\[\],]', re.DOTALL)
+
+
 def _path_at(text: str, stop: int, max_depth: int | None = None) -> tuple[list[str | int], int]:
     """The key path of the JSON value at character ``stop`` (or where nesting first exceeds
-    ``max_depth``), found with a plain character scan that needs no parse and no recursion."""
+    ``max_depth``, returning that position), found by a token scan that needs no parse and no
+    recursion — so it works on exactly the files the parser cannot take."""
     stack: list[list[Any]] = []  # [bracket, key or index]
     expecting_key = False
-    i, n = 0, min(stop, len(text))
-    while i < n:
-        c = text[i]
+    for match in _JSON_TOKEN.finditer(text, 0, min(stop, len(text))):
+        token = match.group()
+        c = token[0]
         if c == '"':
-            j = i + 1
-            while j < len(text) and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
             if stack and stack[-1][0] == "{" and expecting_key:
-                stack[-1][1] = text[i + 1 : j]
+                stack[-1][1] = token[1:-1]
                 expecting_key = False
-            i = j + 1
-            continue
-        if c in "{[":
+        elif c in "{[":
             stack.append([c, None if c == "{" else 0])
             expecting_key = c == "{"
             if max_depth is not None and len(stack) > max_depth:
-                break
+                return [entry[1] for entry in stack if entry[1] is not None], match.start()
         elif c in "}]":
             if stack:
                 stack.pop()
-        elif c == "," and stack:
+        elif stack:  # ","
             if stack[-1][0] == "[":
                 stack[-1][1] += 1
             else:
                 expecting_key = True
-        i += 1
-    return [entry[1] for entry in stack if entry[1] is not None], i
+    return [entry[1] for entry in stack if entry[1] is not None], len(text) if stop >= len(text) else stop
 
 
 def _line_col(text: str, pos: int) -> str:

@@ -74,6 +74,8 @@ CASES: dict[str, tuple[bytes, str]] = {
     "seed_limit_text": (_with("letsdataLocal.seed.limit", "ten"), "field letsdataLocal.seed.limit must be of type int"),
     "empty_file": (b"", "not valid JSON (Expecting value at line 1 column 1"),
     "truncated_json": (GOOD[:200].encode(), "not valid JSON"),
+    "syntax_after_escaped_quotes": (b'{"datasetName": "a\\"}{[", "readConnector": {"bucketName": "x", "tags": [1, , 2]}}',
+                                    "Expecting value at line 1 column 76, in field readConnector.tags[1]"),
     "array_top_level": (b"[1, 2]", "must be a JSON object"),
     "nan": (GOOD.replace('"timeoutInSeconds": 900', '"timeoutInSeconds": NaN').encode(),
             "field computeEngine.timeoutInSeconds is NaN"),
@@ -135,7 +137,7 @@ def test_malformed_config_file_exits_2_with_one_line_naming_file_and_field(name:
 
 
 def test_the_case_list_is_the_one_the_docs_count() -> None:
-    assert len(CASES) == 31
+    assert len(CASES) == 32
 
 
 def test_a_bom_is_accepted_and_the_good_file_still_loads(tmp_path: Path) -> None:
