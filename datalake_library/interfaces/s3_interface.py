@@ -1,8 +1,11 @@
 """``S3Interface``: buckets from SSM, managed transfers, and the restored object helpers.
 
-Downloads mirror the (decoded) key under ``<download root>/<bucket>/`` so that downloads never
-collide or delete one another, and a key can never place a file outside that directory.
-The download root is ``$DATALAKE_DOWNLOAD_DIR`` or ``tempfile.gettempdir()`` (``/tmp`` on Lambda).
+Downloads: every legal key is downloaded to its own directory under
+``<download root>/<bucket>/<this interface's directory>/``, keeping the key's last segment as the
+file name, so downloads never collide, never delete one another and never leave the root
+(``_download_paths``); a process keeps at most ``$DATALAKE_DOWNLOAD_BUDGET_BYTES`` of them, oldest
+evicted first (``_download_budget``). The download root is ``$DATALAKE_DOWNLOAD_DIR`` or
+``tempfile.gettempdir()`` (``/tmp`` on Lambda). The rules: docs/sdlf-downloads.md.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
@@ -22,8 +25,9 @@ from datalake_library.errors import (
     DownloadError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
-    UnsafeKeyError,
 )
+from datalake_library.interfaces._download_budget import download_budget, ledger, remove_download
+from datalake_library.interfaces._download_paths import file_name, segment_name
 from datalake_library.interfaces._validation import require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
 
@@ -32,6 +36,10 @@ __all__ = ["DOWNLOAD_DIR_ENV", "S3Interface"]
 DOWNLOAD_DIR_ENV = "DATALAKE_DOWNLOAD_DIR"
 #: DeleteObjects accepts at most 1000 keys per request.
 _DELETE_BATCH = 1000
+#: Guards the lazy creation of an interface's download directory name.
+_OWNER_LOCK = threading.Lock()
+#: Attempts at creating a download's directories (a concurrent cleanup may remove a shared parent).
+_MKDIR_ATTEMPTS = 3
 
 
 def _client_error() -> type[Exception]:
@@ -55,6 +63,51 @@ def _tagging_string(tagging: Mapping[str, str] | str) -> str:
     return "&".join(f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in tagging.items())
 
 
+def _private_dir(path: str) -> None:
+    """Create directory ``path`` with mode 0700, or accept an existing one that is a real
+    directory (not a symlink) of this user that other users cannot write to."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode):
+            raise DownloadError(
+                f"cannot download to {path}: it exists and is not a directory (downloads never follow links)"
+            ) from None
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise DownloadError(f"cannot download to {path}: the directory belongs to another user") from None
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            raise DownloadError(f"cannot download to {path}: other users can write to the directory") from None
+    else:
+        os.chmod(path, 0o700)  # the umask may have taken bits away
+
+
+def _make_private_dirs(root: str, directory: str) -> None:
+    """Create ``directory`` and its parents below ``root`` (each 0700, checked by :func:`_private_dir`)."""
+    os.makedirs(root, 0o700, exist_ok=True)  # the configured root itself is trusted
+    parts = os.path.relpath(directory, root).split(os.sep)
+    for attempt in range(_MKDIR_ATTEMPTS):
+        try:
+            path = root
+            for part in parts:
+                path = os.path.join(path, part)
+                _private_dir(path)
+            return
+        except FileNotFoundError:  # a parent was removed (emptied by a cleanup) meanwhile: again
+            if attempt == _MKDIR_ATTEMPTS - 1:
+                raise
+
+
+def _seal(path: str) -> int:
+    """Make the downloaded file 0600 (s3transfer creates it with the umask) and return its size."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fchmod(fd, 0o600)
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
+
 class S3Interface(BaseInterface):
     """S3 access for stage Lambdas. ``self.s3`` is the boto3 S3 client (created on first use)."""
 
@@ -65,11 +118,8 @@ class S3Interface(BaseInterface):
 
     #: Optional ``boto3.s3.transfer.TransferConfig`` for downloads, uploads and copies.
     transfer_config: Any = None
-
-    def _initialize_client(self) -> None:
-        self._downloads: list[tuple[Path, Path]] = []  # (file, download root)
-        self._downloads_lock = threading.Lock()
-        self.download_root: str | None = None
+    #: Download root of this interface; ``None``: ``$DATALAKE_DOWNLOAD_DIR``, else the temp directory.
+    download_root: str | None = None
 
     @property
     def s3(self) -> Any:
@@ -77,110 +127,103 @@ class S3Interface(BaseInterface):
         return self.aws_session.client("s3")
 
     # ------------------------------------------------------------------ downloads
-    def _download_root(self, download_dir: str | None = None) -> Path:
+    def _download_root(self, download_dir: str | None = None) -> str:
         """``download_dir`` argument, else ``self.download_root``, ``$DATALAKE_DOWNLOAD_DIR``, tempdir."""
         root = download_dir or self.download_root or settings.get(DOWNLOAD_DIR_ENV)
         if not root:
             import tempfile  # lazily: tempfile pulls in shutil and random at import
 
             root = tempfile.gettempdir()
-        return Path(os.path.realpath(root))
+        return os.path.realpath(root)
 
-    def _download_dir(self, bucket: str, download_dir: str | None = None) -> Path:
-        if bucket in (".", "..") or any(sep in bucket for sep in ("/", "\\", "\x00")):
+    def _download_owner(self) -> str:
+        """``dl-<pid>-<random>``: this interface's directory under each bucket directory, and its
+        name in the process's download ledger. Made on first use (no constructor hook needed); a
+        forked child gets a new one."""
+        prefix = f"dl-{os.getpid()}-"
+        owner = self.__dict__.get("_download_owner_name")
+        if owner is None or not owner.startswith(prefix):
+            with _OWNER_LOCK:
+                owner = self.__dict__.get("_download_owner_name")
+                if owner is None or not owner.startswith(prefix):
+                    owner = prefix + os.urandom(8).hex()
+                    self.__dict__["_download_owner_name"] = owner
+        return str(owner)
+
+    @staticmethod
+    def _bucket_dir_name(bucket: str) -> str:
+        if bucket in (".", "..") or "\x00" in bucket or ("/" in bucket and not bucket.startswith("arn:")):
             raise InvalidArgumentError(
-                f"bucket name {bucket!r} is not a valid S3 bucket name", argument="bucket"
+                f"bucket name {bucket!r} is not a valid S3 bucket name or access point ARN", argument="bucket"
             )
-        return self._download_root(download_dir) / bucket
+        return segment_name(bucket)
 
     def local_path_for(
         self, bucket: str, key: str, decode_key: bool = True, *, download_dir: str | None = None
     ) -> str:
-        """Where :meth:`download_object` puts ``s3://bucket/key`` (no AWS call, no file written).
+        """Where this interface's :meth:`download_object` puts ``s3://bucket/key`` (no AWS call,
+        nothing written): ``<root>/<bucket>/dl-<pid>-<random>/<key as one segment>/<file name>``.
 
-        Raises :class:`UnsafeKeyError` for keys that cannot be mirrored safely: absolute keys,
-        ``.``/``..``/empty segments (also when they appear only after URL-decoding, e.g.
-        ``..%2F``), a trailing ``/`` (no file name) or NUL characters.
+        Every legal key has a path: distinct keys get distinct paths, none leaves the root, and
+        the file name is the key's last segment (the rule: docs/sdlf-downloads.md).
         """
         require_str(bucket, "bucket")
         require_str(key, "key")
-        decoded = unquote_plus(key) if decode_key else key
-        base = self._download_dir(bucket, download_dir)
-        problem = None
-        if "\x00" in decoded:
-            problem = "contains a NUL character"
-        elif decoded.startswith("/"):
-            problem = "is absolute"
-        elif decoded.endswith("/"):
-            problem = "has no file name (ends with '/')"
-        else:
-            bad = [segment for segment in decoded.split("/") if segment in ("", ".", "..")]
-            if bad:
-                problem = f"has a {bad[0]!r} path segment" if bad[0] else "has an empty path segment"
-            elif any(len(segment.encode("utf-8", "surrogateescape")) > 255 for segment in decoded.split("/")):
-                problem = "has a path segment longer than 255 bytes (the filesystem's name limit)"
-        if problem is None:
-            target = Path(os.path.realpath(base.joinpath(*decoded.split("/"))))
-            if os.path.commonpath([target, base]) != str(base):
-                problem = "resolves outside the download directory"
-        if problem is not None:
-            raise UnsafeKeyError(
-                f"cannot download s3://{bucket}/{key}: the key {decoded!r} {problem}; "
-                f"downloads stay under {base}",
-                argument="key",
-            )
-        return str(target)
+        s3_key = unquote_plus(key) if decode_key else key
+        return os.path.join(
+            self._download_root(download_dir),
+            self._bucket_dir_name(bucket),
+            self._download_owner(),
+            segment_name(s3_key),
+            file_name(s3_key),
+        )
 
     def download_object(
         self, bucket: str, key: str, decode_key: bool = True, *, download_dir: str | None = None
     ) -> str:
-        """Download to ``<root>/<bucket>/<decoded key>`` and return that path.
+        """Download ``s3://bucket/key`` with the managed transfer and return the local path.
 
-        The basename is the object's file name. Parent directories are created; nothing else is
-        deleted. ``decode_key`` applies ``unquote_plus`` (S3 event keys are URL-encoded).
+        The basename is the object's file name (the key's last segment, see :meth:`local_path_for`);
+        ``decode_key`` applies ``unquote_plus`` first (S3 event keys are URL-encoded). Directories
+        are created 0700 and the file is 0600. Older downloads of this process are deleted, oldest
+        first, while its downloads exceed ``$DATALAKE_DOWNLOAD_BUDGET_BYTES``; nothing else is
+        deleted. Call :meth:`cleanup_downloads` when done with the files.
         """
         local_path = self.local_path_for(bucket, key, decode_key, download_dir=download_dir)
         s3_key = unquote_plus(key) if decode_key else key
+        root = self._download_root(download_dir)
         try:
-            Path(local_path).parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError) as exc:
-            raise DownloadError(
-                f"cannot download s3://{bucket}/{s3_key} to {local_path}: a file occupies a parent directory"
-            ) from exc
-        if os.path.isdir(local_path):
-            raise DownloadError(f"cannot download s3://{bucket}/{s3_key}: {local_path} is a directory")
+            _make_private_dirs(root, os.path.dirname(local_path))
+        except OSError as exc:
+            raise DownloadError(f"cannot download s3://{bucket}/{s3_key}: cannot create {local_path}: {exc}") from exc
+        budget = download_budget()
+        downloads = ledger()
+        ticket, progress = downloads.start(budget)
+        done: str | None = None
+        size = 0
         self.logger.debug("Downloading s3://%s/%s to %s", bucket, s3_key, local_path)
         try:
-            self.s3.download_file(bucket, s3_key, local_path, Config=self.transfer_config)
+            self.s3.download_file(bucket, s3_key, local_path, Config=self.transfer_config, Callback=progress)
+            size = _seal(local_path)
+            done = local_path
         except _client_error() as exc:
             raise translate_client_error(exc, f"s3://{bucket}/{s3_key}") from exc
-        with self._downloads_lock:
-            self._downloads.append((Path(local_path), self._download_root(download_dir)))
+        except OSError as exc:
+            raise DownloadError(f"cannot download s3://{bucket}/{s3_key} to {local_path}: {exc}") from exc
+        finally:
+            downloads.finish(ticket, done, size, self._download_owner(), root, budget)
+            if done is None:
+                remove_download(local_path, root)  # removes only the directories left empty
         return local_path
 
     def cleanup_downloads(self) -> int:
         """Delete the files this interface downloaded (and directories left empty); return how many.
 
-        Lambda's ephemeral storage (512 MB by default) persists across warm invocations, so call this
-        at the end of an invocation.
+        Files other interfaces or processes downloaded, and files you wrote next to a download,
+        are left alone. Lambda's ephemeral storage persists across warm invocations, so call this
+        at the end of an invocation (the download budget is only the safety net).
         """
-        with self._downloads_lock:
-            downloads, self._downloads = self._downloads, []
-        removed = 0
-        for path, root in downloads:
-            try:
-                path.unlink()
-                removed += 1
-            except FileNotFoundError:
-                continue
-            parent = path.parent
-            while parent != root and root in parent.parents:
-                try:
-                    parent.rmdir()  # only succeeds when empty: other files are never touched
-                except OSError:
-                    break
-                parent = parent.parent
-        return removed
+        return ledger().release(self._download_owner())
 
     # ------------------------------------------------------------------ uploads and copies
     def upload_object(self, object_path: str, bucket: str, key: str, kms_key: str | None = None) -> None:

@@ -1,0 +1,171 @@
+"""How many bytes of downloads one process keeps on disk, and which of its files go first.
+
+Why: Lambda keeps ``/tmp`` (512 MB unless configured) across warm invocations, and stage code that
+never cleans up fills it until a download fails with ``ENOSPC``. Every :meth:`S3Interface.download_object`
+of the process is entered in one :class:`DownloadLedger`; while a transfer runs (its progress
+callback) and when it finishes, the ledger deletes the process's *oldest* finished downloads until
+the downloads on disk fit in the budget (``$DATALAKE_DOWNLOAD_BUDGET_BYTES``). Only files this
+process downloaded are ever deleted. Details in docs/sdlf-downloads.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from datalake_library.errors import ConfigurationError
+
+__all__ = ["BUDGET_ENV", "DEFAULT_BUDGET", "DownloadLedger", "download_budget", "ledger", "remove_download"]
+
+BUDGET_ENV = "DATALAKE_DOWNLOAD_BUDGET_BYTES"
+#: Half of Lambda's default 512 MB ``/tmp``: SDLF stage code writes its output (``…_parsed.json``)
+#: next to each download, so the other half is left for those files.
+DEFAULT_BUDGET = 256 * 1024 * 1024
+
+_logger = logging.getLogger("datalake_library.interfaces.s3_interface")
+
+
+def download_budget() -> int:
+    """Bytes of finished downloads a process keeps (``$DATALAKE_DOWNLOAD_BUDGET_BYTES``, 256 MiB)."""
+    raw = os.environ.get(BUDGET_ENV)
+    if raw is None or raw.strip() == "":
+        return DEFAULT_BUDGET
+    try:
+        budget = int(raw.strip().replace("_", ""))
+    except ValueError:
+        raise ConfigurationError(
+            f"{BUDGET_ENV}={raw!r} is not a whole number of bytes", parameter=BUDGET_ENV
+        ) from None
+    if budget < 1:
+        raise ConfigurationError(f"{BUDGET_ENV}={raw!r} must be at least 1 byte", parameter=BUDGET_ENV)
+    return budget
+
+
+def remove_download(path: str, stop: str) -> bool:
+    """Delete the file ``path``, then its parent directories up to (not including) ``stop`` while
+    they are empty. Returns whether the file existed."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        existed = False
+    except OSError as exc:  # e.g. replaced by a directory: leave it, and never fail a transfer for it
+        _logger.warning("Could not delete download %s: %s", path, exc)
+        return False
+    else:
+        existed = True
+    parent = os.path.dirname(path)
+    while parent != stop and parent.startswith(stop + os.sep):
+        try:
+            os.rmdir(parent)  # only an empty directory: files others put there are never touched
+        except OSError:
+            break
+        parent = os.path.dirname(parent)
+    return existed
+
+
+@dataclass
+class _Download:
+    size: int
+    owner: str
+    stop: str  # the bucket directory: emptied directories are removed up to it
+
+
+class DownloadLedger:
+    """The process's finished downloads (oldest first) and the bytes of transfers still running."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: OrderedDict[str, _Download] = OrderedDict()
+        self._in_flight: dict[int, int] = {}
+        self._tickets = 0
+        self._bytes = 0  # finished downloads plus running transfers, kept current (callbacks are hot)
+
+    def on_disk(self) -> int:
+        """Bytes of finished downloads plus bytes received by running transfers."""
+        with self._lock:
+            return self._total()
+
+    def _total(self) -> int:
+        return self._bytes
+
+    def paths(self, owner: str | None = None) -> list[str]:
+        """Finished downloads still held, oldest first (only ``owner``'s when given)."""
+        with self._lock:
+            return [p for p, d in self._files.items() if owner is None or d.owner == owner]
+
+    def start(self, budget: int) -> tuple[int, Callable[[int], None]]:
+        """Register a transfer; returns its ticket and the progress callback for ``download_file``."""
+        with self._lock:
+            self._tickets += 1
+            ticket = self._tickets
+            self._in_flight[ticket] = 0
+
+        def progress(received: int) -> None:  # s3transfer reports a negative amount when it retries
+            with self._lock:
+                if ticket in self._in_flight:
+                    before = self._in_flight[ticket]
+                    self._in_flight[ticket] = max(0, before + received)
+                    self._bytes += self._in_flight[ticket] - before
+                    self._evict(budget, keep=None)
+
+        return ticket, progress
+
+    def finish(self, ticket: int, path: str | None, size: int, owner: str, stop: str, budget: int) -> None:
+        """End transfer ``ticket``; when it succeeded (``path`` given) enter the file as the newest
+        download and evict older ones until the budget holds."""
+        with self._lock:
+            self._bytes -= self._in_flight.pop(ticket, 0)
+            if path is None:
+                return
+            replaced = self._files.pop(path, None)  # a re-download of the same path replaces it
+            if replaced is not None:
+                self._bytes -= replaced.size
+            self._files[path] = _Download(size, owner, stop)
+            self._bytes += size
+            self._evict(budget, keep=path)
+            if size > budget:
+                _logger.warning(
+                    "Download %s is %d bytes, more than the %d-byte download budget (%s); "
+                    "it is kept until the next download",
+                    path, size, budget, BUDGET_ENV,
+                )
+
+    def _evict(self, budget: int, keep: str | None) -> None:
+        while self._files and self._total() > budget:
+            path = next(iter(self._files))
+            if path == keep:
+                return  # the newest download is never evicted by its own arrival
+            download = self._files.pop(path)
+            self._bytes -= download.size
+            remove_download(path, download.stop)
+            _logger.debug("Evicted %s (%d bytes) to stay within the download budget", path, download.size)
+
+    def release(self, owner: str) -> int:
+        """Delete ``owner``'s downloads (and directories they leave empty); return how many files existed."""
+        with self._lock:
+            mine = [(p, d) for p, d in self._files.items() if d.owner == owner]
+            for path, download in mine:
+                del self._files[path]
+                self._bytes -= download.size
+        return sum(remove_download(path, download.stop) for path, download in mine)
+
+
+_ledger = DownloadLedger()
+
+
+def ledger() -> DownloadLedger:
+    """The ledger of this process (a forked child starts with an empty one: the files are the parent's)."""
+    return _ledger
+
+
+def _reset_after_fork() -> None:
+    global _ledger
+    _ledger = DownloadLedger()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
