@@ -127,8 +127,13 @@ def test_download_lands_under_the_bucket_dir_and_two_downloads_both_survive(env:
     client = DataLakeClient("engineering", "legislators", stage="a")
     paths = [client.s3.download_object(env.raw_bucket, quote_plus(key, safe="/")) for key in keys]
 
-    root = tmp_path / "ephemeral" / env.raw_bucket
-    assert paths == [str(root / key) for key in keys]
+    owner = Path(paths[0]).parts[-3]  # the interface's own directory, dl-<pid>-<random>
+    root = tmp_path / "ephemeral" / env.raw_bucket / owner
+    assert paths == [
+        str(root / "engineering%2Flegislators%2F2024%2Fpersons.json" / "persons.json"),
+        str(root / "engineering%2Flegislators%2F2025%2Fpersons.json" / "persons.json"),
+        str(root / "engineering%2Flegislators%2Fa%20b%2Bc.json" / "a b+c.json"),
+    ]
     assert [Path(p).name for p in paths] == ["persons.json", "persons.json", "a b+c.json"]
     assert [Path(p).read_bytes() for p in paths] == list(keys.values())
     assert client.s3.cleanup_downloads() == 3
