@@ -8,6 +8,12 @@ Delivery modes of :meth:`SQSInterface.receive_messages`:
   :meth:`SQSInterface.delete_messages` (alias :meth:`SQSInterface.ack`) with the ones you processed.
   The others become visible again after the visibility timeout and are redelivered (or go to the
   DLQ), so a failure in the caller's processing loses nothing.
+
+:meth:`SQSInterface.receive_min_max_messages` has the same two modes and returns
+:class:`ReceivedBodies` (a ``list`` of bodies that also carries the messages, so ``ack(bodies)``
+works). In neither mode does a failure drop a message: a message is either handed to the caller or
+left on the queue (made visible again at once when the library knows it is still there). The
+rules, per failure, are in docs/sdlf-downloads.md (section "Receiving messages").
 """
 
 from __future__ import annotations
@@ -18,12 +24,17 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from datalake_library.errors import BatchOperationError, InvalidArgumentError, InvalidArgumentTypeError
+from datalake_library.errors import (
+    BatchOperationError,
+    DatalakeLibraryError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+)
 from datalake_library.interfaces._validation import require_int, require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
 from datalake_library.interfaces.states_interface import StatesInterface
 
-__all__ = ["SQSInterface"]
+__all__ = ["ReceivedBodies", "SQSInterface"]
 
 #: SendMessageBatch / DeleteMessageBatch / ReceiveMessage accept at most 10 entries.
 SQS_BATCH = 10
@@ -61,6 +72,22 @@ def _encode_body(message: Any, argument: str = "message", strict: bool = True) -
 def _chunks(items: Sequence[Any], size: int) -> Iterable[tuple[int, Sequence[Any]]]:
     for start in range(0, len(items), size):
         yield start, items[start : start + size]
+
+
+class ReceivedBodies(list[str]):
+    """The bodies :meth:`SQSInterface.receive_min_max_messages` returns (a plain ``list`` of ``str``
+    for code written against the original), plus ``messages``: the received message dicts in the
+    same order, with their receipt handles. Pass either to :meth:`SQSInterface.ack`."""
+
+    def __init__(self, messages: Iterable[Mapping[str, Any]] = ()) -> None:
+        self.messages: list[dict[str, Any]] = [dict(m) for m in messages]
+        super().__init__(str(m.get("Body", "")) for m in self.messages)
+
+
+def _refused(exc: BaseException) -> bool:
+    """True when SQS answered the request with an error (so it did nothing), False when the outcome
+    is unknown (no answer: connection lost, timeout, an error in a hook)."""
+    return isinstance(exc, _client_error() | DatalakeLibraryError)
 
 
 def _new_dedup_id() -> str:
@@ -145,8 +172,58 @@ class SQSInterface(BaseInterface):
         except _client_error() as exc:
             raise translate_client_error(exc, f"queue {url}") from exc
         if delete and messages:
-            self.delete_messages(messages, url)
+            return self._hand_over(messages, url)
         return messages
+
+    def _hand_over(self, messages: list[dict[str, Any]], url: str) -> list[dict[str, Any]]:
+        """At-most-once hand-over of received ``messages`` (at most 10): delete them and return the
+        ones the caller now owns, so that no message is both deleted and not returned.
+
+        * deleted: returned;
+        * reported as not deleted (``Failed``): left on the queue, made visible again, not returned;
+        * the delete call refused as a whole: all left on the queue (made visible again), and the
+          error is raised;
+        * no answer to the delete call (maybe deleted, maybe not): all returned; any that were not
+          deleted are delivered again later, which is a duplicate rather than a loss.
+        """
+        try:
+            result = self.delete_messages(messages, url, raise_on_failure=False)
+        except Exception as exc:
+            if _refused(exc):
+                self._release(messages, url)
+                raise
+            self.logger.warning(
+                "No answer deleting %d received message(s) from %s (%s); returning them: any not "
+                "deleted will be delivered again",
+                len(messages), url, type(exc).__name__,
+            )
+            return messages
+        failed = {int(entry["Id"]) for entry in result.get("Failed", [])}
+        if not failed:
+            return messages
+        kept = [m for i, m in enumerate(messages) if i in failed]
+        self.logger.warning(
+            "%d of %d received message(s) could not be deleted from %s (%s); they stay on the queue",
+            len(kept), len(messages), url, sorted({str(f.get("Code")) for f in result["Failed"]}),
+        )
+        self._release(kept, url)
+        return [m for i, m in enumerate(messages) if i not in failed]
+
+    def _release(self, messages: Sequence[Mapping[str, Any]], url: str) -> None:
+        """Best effort: make received ``messages`` visible again now (visibility timeout 0) instead of
+        after the queue's visibility timeout. A failure here changes only when they come back."""
+        entries = [{"ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for m in messages]
+        if not entries:
+            return
+        try:
+            self._in_batches(
+                self.sqs.change_message_visibility_batch, url, entries, SQS_BATCH, False, lambda failed: ""
+            )
+        except Exception as exc:  # noqa: BLE001 - they come back after the visibility timeout anyway
+            self.logger.warning(
+                "Could not make %d message(s) visible again on %s (%s); they return after the "
+                "visibility timeout", len(entries), url, type(exc).__name__,
+            )
 
     def delete_messages(
         self,
@@ -160,6 +237,8 @@ class SQSInterface(BaseInterface):
         entry ``Id`` is the message's index in ``messages``; failures raise
         :class:`BatchOperationError` unless ``raise_on_failure=False``."""
         url = self._queue_url(queue_url)
+        if isinstance(messages, ReceivedBodies):  # bodies are not receipt handles: use the messages
+            messages = messages.messages
         handles: list[str] = []
         for index, message in enumerate(messages if not isinstance(messages, Mapping | str) else [messages]):
             handle = message.get("ReceiptHandle") if isinstance(message, Mapping) else message
@@ -186,10 +265,23 @@ class SQSInterface(BaseInterface):
         queue_url: str | None = None,
         *,
         wait_time_seconds: int = 5,
-    ) -> list[str]:
-        """Bodies of up to ``max_items_process`` messages (deleted: at-most-once), or ``[]`` when the
-        queue holds fewer than ``min_items_process``. Reads the queue it counted (``queue_url``,
-        default the stage queue), long-polls, and stops early when a receive comes back empty."""
+        delete: bool = True,
+        visibility_timeout: int | None = None,
+    ) -> ReceivedBodies:
+        """Bodies of up to ``max_items_process`` messages, or ``[]`` when the queue holds fewer than
+        ``min_items_process``. Reads the queue it counted (``queue_url``, default the stage queue),
+        long-polls, and stops early when a receive brings nothing new.
+
+        ``delete=True`` (the original's at-most-once): each batch of 10 is deleted as it arrives
+        (a FIFO queue hides a group's next messages until the earlier ones are deleted).
+        ``delete=False`` (at-least-once): nothing is deleted; ``ack(result)`` after processing. On
+        a FIFO queue this returns at most 10 messages of each message group per call.
+
+        Nothing is lost on a failure: when a receive (or a delete) fails after messages were
+        received, the collection stops and what was received is returned (at-most-once: those
+        messages are already deleted, so returning them is the only way not to lose them); when
+        nothing was received yet, the error is raised and every message is still on the queue.
+        """
         require_int(min_items_process, "min_items_process", 0, 2**31)
         require_int(max_items_process, "max_items_process", 1, 2**31)
         url = self._queue_url(queue_url)
@@ -202,17 +294,33 @@ class SQSInterface(BaseInterface):
         available = int(attributes.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
         if available == 0 or min_items_process > available:
             self.logger.info("Not enough messages - exiting")
-            return []
+            return ReceivedBodies()
         wanted = min(available, max_items_process)
-        bodies: list[str] = []
-        while len(bodies) < wanted:
-            batch = self.receive_messages(
-                min(SQS_BATCH, wanted - len(bodies)), url, wait_time_seconds=wait_time_seconds
-            )
-            if not batch:
+        received: dict[str, dict[str, Any]] = {}  # MessageId -> latest receipt, in arrival order
+        while len(received) < wanted:
+            try:
+                batch = self.receive_messages(
+                    min(SQS_BATCH, wanted - len(received)),
+                    url,
+                    delete=delete,
+                    wait_time_seconds=wait_time_seconds,
+                    visibility_timeout=visibility_timeout,
+                )
+            except Exception as exc:
+                if not received:
+                    raise
+                self.logger.warning(
+                    "Receiving from %s failed after %d message(s) (%s: %s); returning those",
+                    url, len(received), type(exc).__name__, exc,
+                )
                 break
-            bodies.extend(message["Body"] for message in batch)
-        return bodies
+            before = len(received)
+            for message in batch:
+                # received again (its visibility ran out): keep the newest receipt handle
+                received[str(message.get("MessageId") or message["ReceiptHandle"])] = message
+            if len(received) == before:
+                break
+        return ReceivedBodies(received.values())
 
     # ------------------------------------------------------------------ send
     def send_message_to_fifo_queue(
