@@ -62,7 +62,8 @@ class MissingArgumentError(InvalidArgumentError):
 
 
 class UnsafeKeyError(InvalidArgumentError):
-    """An S3 key cannot be mirrored on the local filesystem without escaping the download directory."""
+    """An S3 key that could not be stored locally. ``download_object`` no longer raises it (every
+    legal key has a safe local path, see docs/sdlf-downloads.md); kept for code that catches it."""
 
 
 class MalformedArnError(InvalidArgumentError):

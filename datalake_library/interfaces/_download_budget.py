@@ -15,7 +15,6 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from datalake_library.errors import ConfigurationError
 
@@ -67,11 +66,16 @@ def remove_download(path: str, stop: str) -> bool:
     return existed
 
 
-@dataclass
 class _Download:
-    size: int
-    owner: str
-    stop: str  # the bucket directory: emptied directories are removed up to it
+    """One finished download: its size, the interface that owns it, and the directory above which
+    emptied parents are kept (the download root)."""
+
+    __slots__ = ("owner", "size", "stop")
+
+    def __init__(self, size: int, owner: str, stop: str) -> None:
+        self.size = size
+        self.owner = owner
+        self.stop = stop
 
 
 class DownloadLedger:

@@ -19,7 +19,6 @@ The rule, with examples, is in docs/sdlf-downloads.md.
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import quote
 
 __all__ = ["FILE_NAME_MAX", "NAME_MAX", "file_name", "segment_name"]
@@ -62,6 +61,8 @@ def segment_name(text: str) -> str:
     escape = head.find("%", len(head) - 2)  # do not end inside a %XX escape
     if escape != -1:
         head = head[:escape]
+    import hashlib  # lazily: only keys longer than a file name need it
+
     return f"{head}={hashlib.sha256(raw).hexdigest()[:_HASH_DIGITS]}"
 
 
