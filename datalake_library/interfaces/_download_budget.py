@@ -18,7 +18,15 @@ from collections.abc import Callable
 
 from datalake_library.errors import ConfigurationError
 
-__all__ = ["BUDGET_ENV", "DEFAULT_BUDGET", "DownloadLedger", "download_budget", "ledger", "remove_download"]
+__all__ = [
+    "BUDGET_ENV",
+    "DEFAULT_BUDGET",
+    "DownloadLedger",
+    "download_budget",
+    "ledger",
+    "remove_download",
+    "remove_empty_dirs",
+]
 
 BUDGET_ENV = "DATALAKE_DOWNLOAD_BUDGET_BYTES"
 #: Half of Lambda's default 512 MB ``/tmp``: SDLF stage code writes its output (``…_parsed.json``)
@@ -56,14 +64,18 @@ def remove_download(path: str, stop: str) -> bool:
         return False
     else:
         existed = True
-    parent = os.path.dirname(path)
-    while parent != stop and parent.startswith(stop + os.sep):
-        try:
-            os.rmdir(parent)  # only an empty directory: files others put there are never touched
-        except OSError:
-            break
-        parent = os.path.dirname(parent)
+    remove_empty_dirs(os.path.dirname(path), stop)
     return existed
+
+
+def remove_empty_dirs(directory: str, stop: str) -> None:
+    """Remove ``directory`` and its parents up to (not including) ``stop`` while they are empty."""
+    while directory != stop and directory.startswith(stop + os.sep):
+        try:
+            os.rmdir(directory)  # only an empty directory: files others put there are never touched
+        except OSError:
+            return
+        directory = os.path.dirname(directory)
 
 
 class _Download:

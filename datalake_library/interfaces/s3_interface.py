@@ -26,7 +26,7 @@ from datalake_library.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
-from datalake_library.interfaces._download_budget import download_budget, ledger, remove_download
+from datalake_library.interfaces._download_budget import download_budget, ledger, remove_empty_dirs
 from datalake_library.interfaces._download_paths import file_name, segment_name
 from datalake_library.interfaces._validation import require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
@@ -192,11 +192,13 @@ class S3Interface(BaseInterface):
         local_path = self.local_path_for(bucket, key, decode_key, download_dir=download_dir)
         s3_key = unquote_plus(key) if decode_key else key
         root = self._download_root(download_dir)
+        budget = download_budget()  # a bad setting fails before anything is created
         try:
             _make_private_dirs(root, os.path.dirname(local_path))
+        except DownloadError:
+            raise
         except OSError as exc:
             raise DownloadError(f"cannot download s3://{bucket}/{s3_key}: cannot create {local_path}: {exc}") from exc
-        budget = download_budget()
         downloads = ledger()
         ticket, progress = downloads.start(budget)
         done: str | None = None
@@ -212,8 +214,8 @@ class S3Interface(BaseInterface):
             raise DownloadError(f"cannot download s3://{bucket}/{s3_key} to {local_path}: {exc}") from exc
         finally:
             downloads.finish(ticket, done, size, self._download_owner(), root, budget)
-            if done is None:
-                remove_download(local_path, root)  # removes only the directories left empty
+            if done is None:  # an earlier download of this key, if any, stays as it was
+                remove_empty_dirs(os.path.dirname(local_path), root)
         return local_path
 
     def cleanup_downloads(self) -> int:

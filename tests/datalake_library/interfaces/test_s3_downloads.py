@@ -409,3 +409,21 @@ def test_a_nul_character_is_spelled_out(s3, root) -> None:
         "team%2Fx%00.csv",
         "x%00.csv",
     ]
+
+
+def test_a_failed_download_again_keeps_the_earlier_file(s3) -> None:
+    put("team/x.csv", b"first")
+    local = s3.download_object(BUCKET, "team/x.csv")
+    boto3.client("s3", region_name="us-east-1").delete_object(Bucket=BUCKET, Key="team/x.csv")
+    with pytest.raises(ObjectNotFoundError):
+        s3.download_object(BUCKET, "team/x.csv")
+    assert Path(local).read_bytes() == b"first"
+    assert s3.cleanup_downloads() == 1
+
+
+def test_a_bad_budget_setting_fails_before_anything_is_created(s3, root, monkeypatch) -> None:
+    put("x.csv")
+    monkeypatch.setenv("DATALAKE_DOWNLOAD_BUDGET_BYTES", "half a gig")
+    with pytest.raises(ConfigurationError, match="DATALAKE_DOWNLOAD_BUDGET_BYTES='half a gig'"):
+        s3.download_object(BUCKET, "x.csv")
+    assert not root.exists()
