@@ -167,6 +167,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("DATALAKE_SSM_CACHE_TTL", _non_negative_seconds, 300.0,
                 "seconds an SSM parameter value stays cached (0: no caching)"),
         Setting("DATALAKE_DOWNLOAD_DIR", _text, None, "directory S3Interface.download_object writes under"),
+        # 256 MiB: half of Lambda's default 512 MB /tmp; SDLF stage code writes its output next to
+        # each download (about as large), so the other half is left for those files.
+        Setting("DATALAKE_DOWNLOAD_BUDGET_BYTES", _positive_int, 256 * 1024 * 1024,
+                "bytes of downloads a process keeps on disk; its oldest are deleted beyond that"),
         Setting("BUCKET_TARGET", _text, None, "S3Configuration.destination_bucket (legacy SDLF)"),
         Setting("TARGET_ENCRYPTION_KEY", _text, None,
                 "S3Configuration.destination_encryption_key (legacy SDLF)"),

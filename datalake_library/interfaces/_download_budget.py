@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from datalake_library.errors import ConfigurationError
+from datalake_library import settings
 
 __all__ = [
     "BUDGET_ENV",
@@ -29,27 +29,16 @@ __all__ = [
 ]
 
 BUDGET_ENV = "DATALAKE_DOWNLOAD_BUDGET_BYTES"
-#: Half of Lambda's default 512 MB ``/tmp``: SDLF stage code writes its output (``…_parsed.json``)
-#: next to each download, so the other half is left for those files.
-DEFAULT_BUDGET = 256 * 1024 * 1024
+#: 256 MiB (the default lives in ``settings.SETTINGS``, with why).
+DEFAULT_BUDGET: int = settings.SETTINGS[BUDGET_ENV].default
 
 _logger = logging.getLogger("datalake_library.interfaces.s3_interface")
 
 
 def download_budget() -> int:
-    """Bytes of finished downloads a process keeps (``$DATALAKE_DOWNLOAD_BUDGET_BYTES``, 256 MiB)."""
-    raw = os.environ.get(BUDGET_ENV)
-    if raw is None or raw.strip() == "":
-        return DEFAULT_BUDGET
-    try:
-        budget = int(raw.strip().replace("_", ""))
-    except ValueError:
-        raise ConfigurationError(
-            f"{BUDGET_ENV}={raw!r} is not a whole number of bytes", parameter=BUDGET_ENV
-        ) from None
-    if budget < 1:
-        raise ConfigurationError(f"{BUDGET_ENV}={raw!r} must be at least 1 byte", parameter=BUDGET_ENV)
-    return budget
+    """Bytes of finished downloads a process keeps (``$DATALAKE_DOWNLOAD_BUDGET_BYTES``, 256 MiB);
+    a bad value raises :class:`~datalake_library.settings.SettingError` naming the variable."""
+    return int(settings.get(BUDGET_ENV))
 
 
 def remove_download(path: str, stop: str) -> bool:
