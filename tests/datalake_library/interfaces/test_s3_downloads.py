@@ -427,3 +427,30 @@ def test_a_bad_budget_setting_fails_before_anything_is_created(s3, root, monkeyp
     with pytest.raises(ConfigurationError, match="DATALAKE_DOWNLOAD_BUDGET_BYTES='half a gig'"):
         s3.download_object(BUCKET, "x.csv")
     assert not root.exists()
+
+
+def test_a_forked_child_gets_its_own_directory_and_an_empty_ledger(s3, root, monkeypatch) -> None:
+    put("k.csv", b"parent")
+    parent_path = s3.download_object(BUCKET, "k.csv")
+    parent_pid = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: parent_pid + 1)  # what the child sees after fork
+    _download_budget._reset_after_fork()  # what os.register_at_fork runs in the child
+    child_path = s3.download_object(BUCKET, "k.csv")
+    assert Path(child_path).parts[-3].startswith(f"dl-{parent_pid + 1}-") and child_path != parent_path
+    assert s3.cleanup_downloads() == 1  # the child's ledger knows only the child's download
+    assert Path(parent_path).read_bytes() == b"parent" and not os.path.exists(child_path)
+
+
+def test_concurrent_downloads_from_threads_are_all_kept_and_counted(s3, root) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [f"team/{n}/part-{n % 3}.csv" for n in range(24)]
+    for n, key in enumerate(keys):
+        put(key, b"x" * (n + 1))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        paths = list(pool.map(lambda key: s3.download_object(BUCKET, key), keys))
+    assert len(set(paths)) == 24
+    assert [Path(p).stat().st_size for p in paths] == [n + 1 for n in range(24)]
+    assert _download_budget.ledger().on_disk() == sum(range(1, 25))
+    assert s3.cleanup_downloads() == 24
+    assert _download_budget.ledger().on_disk() == 0
