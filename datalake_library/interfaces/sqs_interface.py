@@ -155,8 +155,10 @@ class SQSInterface(BaseInterface):
         visibility_timeout: int | None = None,
     ) -> list[dict[str, Any]]:
         """Receive up to ``max_num_messages`` (1-10) raw messages from ``queue_url`` (default: the
-        stage queue). ``delete=True`` deletes them first (at-most-once, the original's behaviour);
-        ``delete=False`` leaves that to :meth:`delete_messages` (at-least-once)."""
+        stage queue). ``delete=True`` deletes them first (at-most-once, the original's behaviour)
+        and returns only the ones it deleted or cannot tell (see :meth:`_hand_over`): a message SQS
+        would not delete stays on the queue instead; ``delete=False`` leaves deleting to
+        :meth:`delete_messages` (at-least-once)."""
         require_int(max_num_messages, "max_num_messages", 1, SQS_BATCH)
         require_int(wait_time_seconds, "wait_time_seconds", 0, 20)
         url = self._queue_url(queue_url)
