@@ -214,7 +214,9 @@ class SQSInterface(BaseInterface):
     def _release(self, messages: Sequence[Mapping[str, Any]], url: str) -> None:
         """Best effort: make received ``messages`` visible again now (visibility timeout 0) instead of
         after the queue's visibility timeout. A failure here changes only when they come back."""
-        entries = [{"ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for m in messages]
+        entries = [
+            {"ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for m in messages if m.get("ReceiptHandle")
+        ]
         if not entries:
             return
         try:
