@@ -72,7 +72,7 @@ def _e2e_wet(records: int) -> float:
     return _e2e(100, False, records, wet=True)
 
 
-def _e2e(batch_size: int, single_writes: bool, records: int, wet: bool = False) -> float:
+def _e2e(batch_size: int, single_writes: bool, records: int, wet: bool = False, compression: str = "GZIP") -> float:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from datalake_library.testing import MotoServer
     from letsdata_local.config import Config
@@ -97,7 +97,8 @@ def _e2e(batch_size: int, single_writes: bool, records: int, wet: bool = False) 
         cfg = Config({
             "datasetName": "bench",
             "readConnector": {"connectorDestination": "S3", "bucketName": "bench-input"},
-            "writeConnector": {"connectorDestination": "KINESIS", "streamName": "bench-out"},
+            "writeConnector": {"connectorDestination": "KINESIS", "streamName": "bench-out",
+                               "compression": compression},
             "errorConnector": {"connectorDestination": "S3", "bucketName": "bench-errors"},
             "computeEngine": {"computeEngineType": "LAMBDA"},
             "manifestFile": {"fileContents": "in.jsonl"},
@@ -152,4 +153,13 @@ def run() -> list[tuple[str, str, str, str]]:
     rows.append((f"e2e S3 WET -> CommonCrawlWetFileParser (start == end) -> Kinesis on moto ({E2E_RECORDS} records)",
                  f"{wet_rate:,.0f} rec/s (batch 100, PutRecords)", f"{batched:,.0f} rec/s JSON lines, same run",
                  f"{wet_rate / batched:.2f}x of JSON lines"))
+    # interleaved, best of three each: this machine's load drifts within a run
+    gzipped, plain = [batched], []
+    for _ in range(2):
+        plain.append(_e2e(100, False, E2E_RECORDS, compression="NONE"))
+        gzipped.append(_e2e(100, False, E2E_RECORDS))
+    plain.append(_e2e(100, False, E2E_RECORDS, compression="NONE"))
+    rows.append((f"e2e Kinesis output gzip per record (the default, as LetsData writes it) ({E2E_RECORDS} records)",
+                 f"{max(gzipped):,.0f} rec/s (GZIP, best of 3)", f"{max(plain):,.0f} rec/s (NONE, best of 3)",
+                 f"{max(gzipped) / max(plain):.2f}x"))
     return rows

@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from letsdata_local.limits import check_payload
+
 log = logging.getLogger("letsdata_local")
 
 RIE_PATH = "/2015-03-31/functions/function/invocations"
@@ -120,7 +122,9 @@ class InProcessInvoker:
         self._handler = handler
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
-        request = json.loads(json.dumps(event))
+        body = json.dumps(event)  # ASCII (escaped): characters are bytes
+        check_payload("request", len(body))
+        request = json.loads(body)
         context = FakeLambdaContext(aws_request_id=str(event.get("requestId", "")),
                                     deadline=time.monotonic() + self.timeout_seconds)
         if self._thread is None:
@@ -131,9 +135,11 @@ class InProcessInvoker:
             self._thread = None  # still busy with the timed-out call
             raise
         try:
-            return json.loads(json.dumps(response))  # type: ignore[no-any-return]
+            payload = json.dumps(response)
         except (TypeError, ValueError) as exc:
             raise InvokeError(f"the handler returned a response that is not JSON-serialisable: {exc}") from exc
+        check_payload("response", len(payload))
+        return json.loads(payload)  # type: ignore[no-any-return]
 
 
 class LambdaInvoker:
@@ -144,12 +150,11 @@ class LambdaInvoker:
         self._client = session.client("lambda")
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
-        reply = self._client.invoke(
-            FunctionName=self.function_name,
-            InvocationType="RequestResponse",
-            Payload=json.dumps(event).encode("utf-8"),
-        )
+        body = json.dumps(event).encode("utf-8")
+        check_payload("request", len(body))
+        reply = self._client.invoke(FunctionName=self.function_name, InvocationType="RequestResponse", Payload=body)
         payload = reply["Payload"].read()
+        check_payload("response", len(payload))
         if reply.get("FunctionError"):
             raise InvokeError(
                 f"function {self.function_name} failed ({reply['FunctionError']}): {payload[:500]!r}"
@@ -167,9 +172,11 @@ class HttpInvoker:
         self.timeout = timeout
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(event).encode("utf-8")
+        check_payload("request", len(body))
         request = urllib.request.Request(
             self.url,
-            data=json.dumps(event).encode("utf-8"),
+            data=body,
             headers={"Content-Type": "application/json"},
             method="POST",
         )
@@ -178,6 +185,7 @@ class HttpInvoker:
                 payload = reply.read()
         except urllib.error.URLError as exc:
             raise InvokeError(f"cannot reach {self.url}: {exc}") from exc
+        check_payload("response", len(payload))
         return _parse_response(payload, self.url)
 
 

@@ -13,7 +13,6 @@ import base64
 import logging
 import queue
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,6 +76,9 @@ class Reader:
     def notes(self) -> list[str]:
         """Remarks for the run summary (e.g. an input that held no record at all)."""
         return []
+
+    def close(self) -> None:
+        """Release background work (threads); called once the run ends, however it ends."""
 
 
 def _missing(kind: str, name: str, exc: Exception) -> ResourceMissingError:
@@ -290,7 +292,18 @@ def resolve_queue_url(sqs: Any, name: str | None = None, url: str | None = None,
 
 @dataclass
 class SqsReader(Reader):
-    """Receives until N consecutive empty receives (DrainQueues); deletes only after the write."""
+    """Receives messages; deletes each one only once its documents are durable.
+
+    Stop conditions (``manifestFile.sqsReaderTaskStopCondition``): ``DRAINQUEUES`` stops after
+    ``empty_receives_to_stop`` consecutive empty receives; ``CONTINUOUS`` keeps receiving until the
+    run is interrupted (Ctrl-C) or :meth:`stop` is called.
+
+    While a message is in flight (received, documents not yet durable) a heartbeat thread extends
+    its visibility every third of the visibility timeout, so a slow run never sees its own messages
+    come back. A message that comes back anyway (a redelivery racing a delete) is recognised by its
+    id and never processed twice within a run: if it was already deleted, the new copy is deleted
+    too; if it is still in flight, only its newest receipt handle is kept.
+    """
 
     session: Any
     queue_name: str | None = None
@@ -299,21 +312,50 @@ class SqsReader(Reader):
     empty_receives_to_stop: int = 3
     wait_seconds: int = 0
     idle_sleep: float = 0.2
-    visibility_timeout: int = 600
+    #: seconds a received message stays invisible (and is extended by); None = the queue's own
+    visibility_timeout: int | None = None
+    continuous: bool = False
+    #: messages deleted / skipped as redeliveries during this run (for the summary and tests)
+    deleted: int = 0
+    redeliveries: int = 0
 
     interface = "QueueMessageReader"
     function = "parseMessage"
     needs_ack = True
+    #: empty receives tolerated while messages are in flight before they count anyway
+    MAX_BUSY_EMPTY_RECEIVES = 100
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inflight: dict[str, str] = {}  # message id -> newest receipt handle
+        self._done: set[str] = set()
+        self._stop = threading.Event()
+        self._closed = threading.Event()
+        self._pages_done = False
+        self._heartbeat: threading.Thread | None = None
 
     def check(self) -> None:
-        self.queue_url = resolve_queue_url(self.session.client("sqs"), self.queue_name, self.queue_url, self.queue_arn)
+        sqs = self.session.client("sqs")
+        self.queue_url = resolve_queue_url(sqs, self.queue_name, self.queue_url, self.queue_arn)
+        if self.visibility_timeout is None:
+            attrs = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
+            self.visibility_timeout = int((attrs.get("Attributes") or {}).get("VisibilityTimeout", 30))
+        if self.visibility_timeout < 1:  # 0 would show in-flight messages to the next receive at once
+            log.info("SQS queue %s has no visibility timeout; received messages are hidden for 30 s", self.queue_url)
+            self.visibility_timeout = 30
+
+    def stop(self) -> None:
+        """Ask a continuous reader to finish after the current receive."""
+        self._stop.set()
 
     def pages(self) -> Iterator[list[SourceRecord]]:
-        if not self.queue_url:
+        if not self.queue_url or self.visibility_timeout is None:
             self.check()
+        assert self.visibility_timeout is not None
         sqs = self.session.client("sqs")
-        empty = 0
-        while empty < self.empty_receives_to_stop:
+        self._start_heartbeat()
+        empty = busy_empties = 0
+        while not self._stop.is_set() and (self.continuous or empty < self.empty_receives_to_stop):
             reply = sqs.receive_message(
                 QueueUrl=self.queue_url,
                 MaxNumberOfMessages=10,
@@ -322,15 +364,74 @@ class SqsReader(Reader):
                 MessageAttributeNames=["All"],
                 MessageSystemAttributeNames=["MessageGroupId", "MessageDeduplicationId"],
             )
-            messages = reply.get("Messages") or []
-            if not messages:
-                empty += 1
+            fresh = self._fresh(reply.get("Messages") or [])
+            if not fresh:
+                with self._lock:
+                    in_flight = bool(self._inflight)
+                # with messages in flight an empty receive proves nothing (a FIFO queue holds back a
+                # group's next messages until they are deleted): the idle page makes the runner commit
+                # them, and only then do empty receives count towards the stop condition
+                if not in_flight or busy_empties >= self.MAX_BUSY_EMPTY_RECEIVES:
+                    empty += 1
+                else:
+                    busy_empties += 1
                 yield []
-                if self.idle_sleep and empty < self.empty_receives_to_stop:
-                    time.sleep(self.idle_sleep)
+                if self.idle_sleep and (self.continuous or empty < self.empty_receives_to_stop):
+                    self._stop.wait(self.idle_sleep)
                 continue
-            empty = 0
-            yield [self._record(m) for m in messages]
+            empty = busy_empties = 0
+            yield [self._record(m) for m in fresh]
+        self._pages_done = True
+
+    def _fresh(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages not seen before in this run; redeliveries are settled here."""
+        fresh, stale = [], []
+        with self._lock:
+            for message in messages:
+                message_id, handle = message["MessageId"], message["ReceiptHandle"]
+                if message_id in self._done:
+                    stale.append(handle)
+                elif message_id in self._inflight:
+                    self._inflight[message_id] = handle
+                    self.redeliveries += 1
+                else:
+                    self._inflight[message_id] = handle
+                    fresh.append(message)
+        if stale:
+            self.redeliveries += len(stale)
+            self._delete(stale)
+        return fresh
+
+    def _start_heartbeat(self) -> None:
+        if self._heartbeat is None:
+            self._heartbeat = threading.Thread(target=self._extend_loop, name="sqs-visibility", daemon=True)
+            self._heartbeat.start()
+
+    def _extend_loop(self) -> None:
+        assert self.visibility_timeout is not None
+        interval = max(self.visibility_timeout / 3.0, 0.1)
+        sqs = self.session.client("sqs")
+        while not self._closed.wait(interval):
+            with self._lock:
+                handles = list(self._inflight.values())
+            if not handles and self._pages_done:
+                return  # nothing in flight and nothing more to receive
+            for start in range(0, len(handles), 10):
+                entries = [
+                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": self.visibility_timeout}
+                    for i, h in enumerate(handles[start : start + 10])
+                ]
+                try:
+                    sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=entries)
+                except Exception as exc:  # never kill the heartbeat; the next beat tries again
+                    log.warning("could not extend the visibility of in-flight SQS messages (%s)", _error_code(exc))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._closed.set()
+        if self._heartbeat is not None:
+            self._heartbeat.join(timeout=5)
+            self._heartbeat = None
 
     @staticmethod
     def _record(message: dict[str, Any]) -> SourceRecord:
@@ -352,15 +453,26 @@ class SqsReader(Reader):
             "messageBody": message.get("Body", ""),
         }
         offsets = {"messageId": message_id}
-        return SourceRecord(data, message_id, offsets, offsets, ack=message["ReceiptHandle"],
+        return SourceRecord(data, message_id, offsets, offsets, ack=message_id,
                             size=len(message.get("Body", "")))
 
     def ack(self, records: Sequence[SourceRecord]) -> None:
+        """Delete the messages (with their newest receipt handles); they are never processed again."""
+        with self._lock:
+            handles = []
+            for record in records:
+                handle = self._inflight.pop(record.ack, None) if record.ack else None
+                if handle:
+                    handles.append(handle)
+                    self._done.add(record.ack)
+        self._delete(handles)
+
+    def _delete(self, handles: list[str]) -> None:
         sqs = self.session.client("sqs")
-        handles = [r.ack for r in records if r.ack]
         for start in range(0, len(handles), 10):
             entries = [{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles[start : start + 10])]
             reply = sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            self.deleted += len(entries) - len(reply.get("Failed") or [])
             for failure in reply.get("Failed") or []:
                 log.warning("could not delete an SQS message (%s); it will be redelivered", failure.get("Code"))
 
@@ -378,17 +490,140 @@ def _epoch_millis(value: Any) -> int:
     return int(value or 0)
 
 
+#: start positions (``manifestFile.*ReaderTaskStartFromCondition``) and stop conditions
+#: (``manifestFile.*ReaderTaskStopCondition``) of the stream readers
+EARLIEST, LATEST, AT_TIMESTAMP = "EARLIEST", "LATEST", "AT_TIMESTAMP"
+CAUGHT_UP, CONTINUOUS = "CAUGHT_UP", "CONTINUOUS"
+
+
+@dataclass
+class _ShardState:
+    shard_id: str
+    parents: tuple[str, ...]
+    closed: bool
+    iterator: str | None = None
+    empty_reads: int = 0
+    #: the sequence number of the last record read (to resume after an expired iterator)
+    last_sequence: str | None = None
+
+
+class _ShardWalker:
+    """Reads a stream's shards the way a lineage-aware consumer must: a shard is read only once
+    its parent (and adjacent parent, after a merge) has been read to its end, so records of a key
+    come out in order across splits and merges. Open shards are read round-robin.
+
+    A shard is finished when its iterator ends (a closed shard read to its end, however many empty
+    pages come first), or - for ``CAUGHT_UP`` - when ``caught_up`` says its open tip was reached.
+    ``CONTINUOUS`` polls open shards until :meth:`stop`.
+
+    Shard iterators expire (five minutes for both services), and a shard waits while the others'
+    pages are processed: an expired iterator is replaced by one that starts right after the last
+    record read (``iterator_for`` sees ``last_sequence``), so nothing is skipped or read twice.
+    """
+
+    def __init__(self, list_shards: Any, iterator_for: Any, read: Any, caught_up: Any, stop_condition: str,
+                 idle_sleep: float, stop: threading.Event, sequence_of: Any) -> None:
+        self.sequence_of = sequence_of
+        self.list_shards = list_shards
+        self.iterator_for = iterator_for
+        self.read = read
+        self.caught_up = caught_up
+        self.stop_condition = stop_condition
+        self.idle_sleep = idle_sleep
+        self.stop = stop
+        self.finished: set[str] = set()
+        self.known: dict[str, _ShardState] = {}
+
+    def _refresh(self) -> None:
+        for shard in self.list_shards():
+            shard_id = shard["ShardId"]
+            if shard_id not in self.known:
+                parents = tuple(p for p in (shard.get("ParentShardId"), shard.get("AdjacentParentShardId")) if p)
+                closed = "EndingSequenceNumber" in (shard.get("SequenceNumberRange") or {})
+                self.known[shard_id] = _ShardState(shard_id, parents, closed)
+
+    def _ready(self, state: _ShardState) -> bool:
+        """A shard can be read once every parent still in the stream has been read to its end."""
+        return all(p in self.finished or p not in self.known for p in state.parents)
+
+    def pages(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        self._refresh()
+        while not self.stop.is_set():
+            active = [s for s in self.known.values() if s.shard_id not in self.finished and self._ready(s)]
+            if not active:
+                return
+            progressed = False
+            for state in active:
+                if self.stop.is_set():
+                    return
+                if state.iterator is None:
+                    state.iterator = self.iterator_for(state)
+                    if state.iterator is None:  # nothing to read in this shard (e.g. LATEST on a closed shard)
+                        self.finished.add(state.shard_id)
+                        progressed = True
+                        continue
+                try:
+                    records, next_iterator, reply = self.read(state.iterator)
+                except Exception as exc:
+                    if _error_code(exc) != "ExpiredIteratorException":
+                        raise
+                    log.info("shard %s: iterator expired; resuming after %s", state.shard_id, state.last_sequence)
+                    state.iterator = self.iterator_for(state)
+                    if state.iterator is None:
+                        self.finished.add(state.shard_id)
+                        continue
+                    records, next_iterator, reply = self.read(state.iterator)
+                state.iterator = next_iterator
+                if records:
+                    state.last_sequence = self.sequence_of(records[-1])
+                    state.empty_reads = 0
+                    progressed = True
+                    yield state.shard_id, records
+                else:
+                    state.empty_reads += 1
+                    yield state.shard_id, []
+                if next_iterator is None:  # the shard is closed and read to its end
+                    self.finished.add(state.shard_id)
+                    progressed = True
+                    self._refresh()  # its children may be new
+                elif (not records and not state.closed and self.stop_condition == CAUGHT_UP
+                      and self.caught_up(state, reply)):
+                    self.finished.add(state.shard_id)
+                    progressed = True
+            if not progressed and self.idle_sleep:
+                self.stop.wait(self.idle_sleep)
+
+
 @dataclass
 class KinesisReader(Reader):
-    """Every shard from TRIM_HORIZON until caught up (an empty read at the tip)."""
+    """Every shard, parents before children, from the start position until the stop condition.
+
+    ``CAUGHT_UP`` (default) finishes an open shard at its tip: an empty read with
+    ``MillisBehindLatest == 0``. ``CONTINUOUS`` keeps polling until the run is interrupted.
+    """
 
     session: Any
     stream: str
     page_limit: int = 1000
     stream_arn: str = ""
+    start_from: str = EARLIEST
+    #: epoch milliseconds, for AT_TIMESTAMP
+    start_timestamp: int | None = None
+    stop_condition: str = CAUGHT_UP
+    #: pause when a round of reads brought nothing (each shard allows 5 reads a second)
+    idle_sleep: float = 0.25
 
     interface = "KinesisRecordReader"
     function = "parseMessage"
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
 
     def check(self) -> None:
         try:
@@ -402,20 +637,36 @@ class KinesisReader(Reader):
             self.check()
         kinesis = self.session.client("kinesis")
         name = stream_name_from(self.stream)
-        shards = [s for page in kinesis.get_paginator("list_shards").paginate(StreamName=name) for s in page["Shards"]]
-        for shard in shards:
-            shard_id = shard["ShardId"]
-            iterator = kinesis.get_shard_iterator(
-                StreamName=name, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            while iterator:
-                reply = kinesis.get_records(ShardIterator=iterator, Limit=self.page_limit)
-                records = reply.get("Records") or []
-                if records:
-                    yield [self._record(shard_id, r) for r in records]
-                iterator = reply.get("NextShardIterator")
-                if not records and not reply.get("MillisBehindLatest"):
-                    break
+
+        def list_shards() -> list[dict[str, Any]]:
+            return [s for page in kinesis.get_paginator("list_shards").paginate(StreamName=name) for s in page["Shards"]]
+
+        def iterator_for(state: _ShardState) -> str | None:
+            kwargs: dict[str, Any] = {"StreamName": name, "ShardId": state.shard_id}
+            if state.last_sequence is not None:  # resuming: right after the last record read
+                kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", StartingSequenceNumber=state.last_sequence)
+            elif self.start_from == LATEST:
+                if state.closed:
+                    return None
+                kwargs["ShardIteratorType"] = "LATEST"
+            elif self.start_from == AT_TIMESTAMP:
+                kwargs["ShardIteratorType"] = "AT_TIMESTAMP"
+                kwargs["Timestamp"] = (self.start_timestamp or 0) / 1000.0
+            else:
+                kwargs["ShardIteratorType"] = "TRIM_HORIZON"
+            return str(kinesis.get_shard_iterator(**kwargs)["ShardIterator"])
+
+        def read(iterator: str) -> tuple[list[dict[str, Any]], str | None, dict[str, Any]]:
+            reply = kinesis.get_records(ShardIterator=iterator, Limit=self.page_limit)
+            return reply.get("Records") or [], reply.get("NextShardIterator"), reply
+
+        def caught_up(state: _ShardState, reply: dict[str, Any]) -> bool:
+            return not reply.get("MillisBehindLatest")
+
+        walker = _ShardWalker(list_shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
+                              self._stop, lambda record: record["SequenceNumber"])
+        for shard_id, records in walker.pages():
+            yield [self._record(shard_id, r) for r in records]
 
     def _record(self, shard_id: str, record: dict[str, Any]) -> SourceRecord:
         seq = record["SequenceNumber"]
@@ -472,14 +723,37 @@ def unmarshal(image: dict[str, Any] | None) -> dict[str, Any]:
 
 @dataclass
 class DynamoDBStreamsReader(Reader):
-    """Every shard of the table's stream from TRIM_HORIZON until an empty read."""
+    """Every shard of the table's stream, parents before children, from the start position until
+    the stop condition.
+
+    DynamoDB Streams may return empty pages before a shard's later records, so an empty page never
+    ends a shard by itself: a closed shard is read until its iterator ends; an open shard is
+    finished (``CAUGHT_UP``, default) after ``empty_reads_to_stop`` consecutive empty pages, or
+    polled until interrupted (``CONTINUOUS``).
+    """
 
     session: Any
     stream_arn: str | None = None
     table_name: str | None = None
+    start_from: str = EARLIEST
+    stop_condition: str = CAUGHT_UP
+    empty_reads_to_stop: int = 3
+    #: pause when a round of reads brought nothing (each shard allows 5 reads a second)
+    idle_sleep: float = 0.25
 
     interface = "DynamoDBStreamsRecordReader"
     function = "parseRecord"
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        if self.start_from not in (EARLIEST, LATEST):
+            raise ValueError(f"DynamoDB Streams can start from {EARLIEST} or {LATEST}, not {self.start_from}")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
 
     def check(self) -> None:
         if not self.stream_arn:
@@ -511,18 +785,28 @@ class DynamoDBStreamsReader(Reader):
         if not self.stream_arn:
             self.check()
         streams = self.session.client("dynamodbstreams")
-        for shard in self._shards():
-            shard_id = shard["ShardId"]
-            iterator = streams.get_shard_iterator(
-                StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            while iterator:
-                reply = streams.get_records(ShardIterator=iterator, Limit=1000)
-                records = reply.get("Records") or []
-                if not records:
-                    break
-                yield [self._record(shard_id, r) for r in records]
-                iterator = reply.get("NextShardIterator")
+
+        def iterator_for(state: _ShardState) -> str | None:
+            kwargs: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": state.shard_id}
+            if state.last_sequence is not None:  # resuming: right after the last record read
+                kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=state.last_sequence)
+            elif self.start_from == LATEST and state.closed:
+                return None
+            else:
+                kwargs["ShardIteratorType"] = "LATEST" if self.start_from == LATEST else "TRIM_HORIZON"
+            return str(streams.get_shard_iterator(**kwargs)["ShardIterator"])
+
+        def read(iterator: str) -> tuple[list[dict[str, Any]], str | None, dict[str, Any]]:
+            reply = streams.get_records(ShardIterator=iterator, Limit=1000)
+            return reply.get("Records") or [], reply.get("NextShardIterator"), reply
+
+        def caught_up(state: _ShardState, reply: dict[str, Any]) -> bool:
+            return state.empty_reads >= self.empty_reads_to_stop
+
+        walker = _ShardWalker(self._shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
+                              self._stop, lambda record: str((record.get("dynamodb") or {}).get("SequenceNumber")))
+        for shard_id, records in walker.pages():
+            yield [self._record(shard_id, r) for r in records]
 
     def _record(self, shard_id: str, record: dict[str, Any]) -> SourceRecord:
         ddb = record.get("dynamodb") or {}

@@ -20,6 +20,7 @@ from typing import Any
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.documents import Outcome, document_outcome, error_document, outcome_for
 from letsdata_local.engine import BridgeClient, InvocationTimeout, ItemResult
+from letsdata_local.limits import DocumentTooLargeError, PayloadTooLargeError, describe_source
 from letsdata_local.readers import (
     DynamoDBStreamsReader,
     DynamoDBTableReader,
@@ -47,6 +48,7 @@ from letsdata_local.writers import (
     S3PartWriter,
     SingleRecordKinesisWriter,
     SqsWriter,
+    WriteError,
     Writer,
 )
 
@@ -105,6 +107,11 @@ class RunOptions:
     #: False (default): an exception from the user's code is a task error, as on the platform — the
     #: task stops at that record. True: it becomes an error document and the run goes on.
     exceptions_as_errors: bool = False
+    #: readers that acknowledge (SQS): make the output durable and delete the messages at least
+    #: this often (seconds) or after this many records, whichever comes first, whenever the source
+    #: is idle, and at the end
+    commit_seconds: float = 10.0
+    commit_records: int = 1000
 
 
 def check_runnable(cfg: Config) -> None:
@@ -136,11 +143,32 @@ def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOp
             queue_arn=cfg.get("readConnector.queueArn"),
             empty_receives_to_stop=int(cfg.get("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives")),
             wait_seconds=options.sqs_wait_seconds,
+            continuous=cfg.get("manifestFile.sqsReaderTaskStopCondition") == "CONTINUOUS",
         )
     if dest == "KINESIS":
-        return KinesisReader(session, read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")))
+        return KinesisReader(
+            session,
+            read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")),
+            start_from=cfg.get("manifestFile.kinesisReaderTaskStartFromCondition"),
+            start_timestamp=cfg.get("manifestFile.kinesisReaderTaskStartFromTimestamp"),
+            stop_condition=cfg.get("manifestFile.kinesisReaderTaskStopCondition"),
+        )
     if dest == "DYNAMODB_STREAMS":
-        return DynamoDBStreamsReader(session, cfg.get("readConnector.streamArn"), cfg.get("readConnector.tableName"))
+        start_from = cfg.get("manifestFile.dynamoDBReaderTaskStartFromCondition")
+        if start_from == "AT_TIMESTAMP":
+            raise ConfigError(
+                f"{cfg.source}: field manifestFile.dynamoDBReaderTaskStartFromCondition is AT_TIMESTAMP, which "
+                "DynamoDB Streams cannot do (its shard iterators start at TRIM_HORIZON, LATEST or a sequence "
+                "number); use EARLIEST or LATEST"
+            )
+        return DynamoDBStreamsReader(
+            session,
+            cfg.get("readConnector.streamArn"),
+            cfg.get("readConnector.tableName"),
+            start_from=start_from,
+            stop_condition=cfg.get("manifestFile.dynamoDBReaderTaskStopCondition"),
+            empty_reads_to_stop=int(cfg.get("manifestFile.dynamoDBReaderTaskStopAfterConsecutiveEmptyReads")),
+        )
     if dest == "DYNAMODB_TABLE":
         return DynamoDBTableReader(session, cfg.get("readConnector.tableName"), int(cfg.get("manifestFile.totalSegments")))
     raise ValueError(f"unsupported read connector {dest}")  # unreachable: the schema restricts it
@@ -169,6 +197,42 @@ def build_error_writer(cfg: Config, session: Any) -> Writer:
     return LocalFileWriter(local_path(cfg, "errorConnector", "errors.jsonl"))
 
 
+def call_within_limits(
+    bridge: BridgeClient, interface: str, function: str, items: list[Any], records: list[SourceRecord]
+) -> list[ItemResult]:
+    """``bridge.call_many`` for ``items`` (one per record in ``records``), within Lambda's 6 MB.
+
+    A request or response over the limit is split in two and retried; a single item that still does
+    not fit gets an error naming its source record. The platform sends one record per invocation,
+    so there too only that record fails.
+    """
+    if not items:
+        return []
+    try:
+        return bridge.call_many(interface, function, items)
+    except PayloadTooLargeError as exc:
+        if len(items) > 1:
+            middle = len(items) // 2
+            return (call_within_limits(bridge, interface, function, items[:middle], records[:middle])
+                    + call_within_limits(bridge, interface, function, items[middle:], records[middle:]))
+        where = describe_source(records[0].data, records[0].source_id)
+        return [ItemResult(False, error_message=f"{where}: {exc}", error_type=PAYLOAD_TOO_LARGE)]
+
+
+#: ``ItemResult.error_type`` of a record whose request or response cannot fit Lambda's limit
+PAYLOAD_TOO_LARGE = "PayloadTooLarge"
+
+
+def classify(result: ItemResult, record: SourceRecord, bare_document: bool = False) -> Outcome:
+    """The outcome of one record's result. A payload over Lambda's limit is an error document and
+    the run goes on (the user's code did not fail); anything else follows ``outcome_for``."""
+    if not result.ok and result.error_type == PAYLOAD_TOO_LARGE:
+        return Outcome(Outcome.ERROR, error_document(record.source_id, record.start_offsets, record.end_offsets,
+                                                     result.error_message, PAYLOAD_TOO_LARGE))
+    classify_as = document_outcome if bare_document else outcome_for
+    return classify_as(result, record.source_id, record.start_offsets, record.end_offsets)
+
+
 class SagemakerStage:
     """LAMBDA_AND_SAGEMAKER: extract -> sagemaker-runtime InvokeEndpoint -> construct."""
 
@@ -195,17 +259,17 @@ class SagemakerStage:
         return to_vector(value)
 
     def process(self, records: list[SourceRecord], documents: list[dict[str, Any]]) -> list[Outcome]:
-        extracted = self.bridge.call_many(
-            self.IFACE, "extractDocumentElementsForVectorization", [{"document": d} for d in documents]
+        extracted = call_within_limits(
+            self.bridge, self.IFACE, "extractDocumentElementsForVectorization", [{"document": d} for d in documents],
+            records,
         )
         outcomes: list[Outcome | None] = [None] * len(records)
         construct_items: list[dict[str, Any]] = []
         construct_index: list[int] = []
         for i, (record, doc, result) in enumerate(zip(records, documents, extracted, strict=True)):
             if not result.ok or not isinstance(result.data, dict):
-                outcomes[i] = outcome_for(
-                    result if not result.ok else ItemResult(False, error_message="extract returned no dict"),
-                    record.source_id, record.start_offsets, record.end_offsets,
+                outcomes[i] = classify(
+                    result if not result.ok else ItemResult(False, error_message="extract returned no dict"), record
                 )
                 continue
             try:
@@ -216,10 +280,12 @@ class SagemakerStage:
                 continue
             construct_items.append({"documentInterface": doc, "vectorsMap": vectors})
             construct_index.append(i)
-        constructed = self.bridge.call_many(self.IFACE, "constructVectorDoc", construct_items)
+        constructed = call_within_limits(
+            self.bridge, self.IFACE, "constructVectorDoc", construct_items, [records[i] for i in construct_index]
+        )
         for i, result in zip(construct_index, constructed, strict=True):
             record = records[i]
-            outcomes[i] = document_outcome(result, record.source_id, record.start_offsets, record.end_offsets)
+            outcomes[i] = classify(result, record, bare_document=True)
         return [o for o in outcomes if o is not None]
 
 
@@ -255,6 +321,8 @@ class Runner:
         self.writer: Writer | None = None
         self.error_writer: Writer | None = None
         self.summary = Summary()
+        self._pending: list[SourceRecord] = []
+        self._last_commit = time.monotonic()
 
     def check(self) -> None:
         """Everything that can be missing is reported before the first record is processed."""
@@ -270,10 +338,9 @@ class Runner:
         batch: list[SourceRecord] = []
         size = 0
         for page in self.reader.pages():
-            if not page:
-                if batch:
-                    yield batch
-                    batch, size = [], 0
+            if not page:  # the source is idle: send what is gathered, or say so (an empty batch)
+                yield batch
+                batch, size = [], 0
                 continue
             for record in page:
                 if batch and (len(batch) >= self.options.batch_size or size + record.size > MAX_BATCH_BYTES):
@@ -309,13 +376,15 @@ class Runner:
             for i, outcome in zip(ok, self.sagemaker.process([batch[i] for i in ok], docs), strict=True):
                 outcomes[i] = outcome
         else:
-            results = self.bridge.call_many(
-                self.reader.interface, self.reader.function, [batch[i].data for i in to_call]
-            )
+            results = self._invoke([batch[i] for i in to_call])
             for i, result in zip(to_call, results, strict=True):
                 record = batch[i]
-                outcomes[i] = outcome_for(result, record.source_id, record.start_offsets, record.end_offsets)
+                outcomes[i] = classify(result, record)
         return [o for o in outcomes if o is not None]
+
+    def _invoke(self, records: list[SourceRecord]) -> list[ItemResult]:
+        return call_within_limits(self.bridge, self.reader.interface, self.reader.function,
+                                  [r.data for r in records], records)
 
     @staticmethod
     def _document_of(record: SourceRecord) -> dict[str, Any] | str:
@@ -342,7 +411,6 @@ class Runner:
         assert self.writer is not None and self.error_writer is not None
         writer, error_writer, summary = self.writer, self.error_writer, self.summary
         started = time.perf_counter()
-        pending_acks: list[SourceRecord] = []
         progress = _progress(self.options.progress)
         failed: set[str] = set()  # errored tasks ("" = the run itself)
         try:
@@ -351,7 +419,9 @@ class Runner:
                     kept = [record for record in batch if record.task not in failed]
                     summary.not_processed += len(batch) - len(kept)
                     batch = kept
-                if not batch:
+                if not batch:  # idle: commit what is in flight (a FIFO queue waits for it, and a
+                    if self.reader.needs_ack and self._pending:  # continuous run may idle for long)
+                        self._commit()
                     continue
                 try:
                     outcomes = self.process(batch)
@@ -376,46 +446,122 @@ class Runner:
                         summary.not_processed += 1
                         continue
                     processed.append(record)
-                    if outcome.kind == Outcome.DOCUMENT:
-                        writer.write(outcome.record)
-                        summary.documents_written += 1
-                        if len(summary.sample) < self.options.sample:
-                            summary.sample.append(outcome.record)
-                    elif outcome.kind == Outcome.ERROR:
-                        error_writer.write(outcome.record)
-                        summary.errors += 1
-                    else:
-                        summary.skips += 1
+                    self._write(record, outcome)
+                self._settle_rejected()
                 summary.records_read += len(processed)
                 if self.reader.needs_ack:
-                    pending_acks.extend(processed)
-                    durable = writer.flush() & error_writer.flush()
-                    if durable:
-                        self.reader.ack(pending_acks)
-                        pending_acks = []
+                    self._pending.extend(processed)
+                    if self._commit_due():
+                        self._commit()
                 if progress is not None:
                     progress.update(len(batch))
                 if "" in failed:
                     break
             summary.notes.extend(self.reader.notes())
+            if self.reader.needs_ack and self._pending:
+                self._commit()
             writer.close()
             error_writer.close()
-            if pending_acks:
-                self.reader.ack(pending_acks)
         except KeyboardInterrupt:
             summary.interrupted = True
             writer.abort()
             error_writer.abort()
+        except WriteError as exc:
+            self._ack_durable(exc)
+            writer.abort()
+            error_writer.abort()
+            raise
         except BaseException:
             writer.abort()
             error_writer.abort()
             raise
         finally:
+            self.reader.close()
+            redeliveries = getattr(self.reader, "redeliveries", 0)
+            if redeliveries:
+                summary.notes.append(f"{redeliveries} SQS redeliveries of messages already read were not processed again")
             if progress is not None:
                 progress.close()
             summary.elapsed = time.perf_counter() - started
             summary.invocations = self.bridge.invocations
         return summary
+
+    def _write(self, record: SourceRecord, outcome: Outcome) -> None:
+        assert self.writer is not None and self.error_writer is not None
+        summary = self.summary
+        if outcome.kind == Outcome.DOCUMENT:
+            try:
+                self.writer.write(outcome.record, record)
+            except DocumentTooLargeError as exc:
+                self._error(record, f"document {outcome.record.get('documentId')!r}: {exc}", "DocumentTooLarge")
+                return
+            summary.documents_written += 1
+            if len(summary.sample) < self.options.sample:
+                summary.sample.append(outcome.record)
+        elif outcome.kind == Outcome.ERROR:
+            self.error_writer.write(outcome.record, record)
+            summary.errors += 1
+        else:
+            summary.skips += 1
+
+    def _error(self, record: SourceRecord, message: str, error_type: str) -> None:
+        """An error document for ``record`` that says where the record came from."""
+        assert self.error_writer is not None
+        where = describe_source(record.data, record.source_id)
+        self.error_writer.write(
+            error_document(record.source_id, record.start_offsets, record.end_offsets, f"{where}: {message}", error_type),
+            record,
+        )
+        self.summary.errors += 1
+
+    def _settle_rejected(self) -> None:
+        """Documents the destination refused for their content become error documents."""
+        assert self.writer is not None
+        for rejected in self.writer.take_rejected():
+            self.summary.documents_written -= 1
+            record = rejected.source if isinstance(rejected.source, SourceRecord) else None
+            message = f"document {rejected.document_id!r} rejected by the destination: {rejected.code}: {rejected.message}"
+            if record is None:
+                log.error("%s (source record unknown)", message)
+                continue
+            self._error(record, message, rejected.code)
+
+    def _commit_due(self) -> bool:
+        return (
+            len(self._pending) >= self.options.commit_records
+            or time.monotonic() - self._last_commit >= self.options.commit_seconds
+        )
+
+    def _commit(self) -> None:
+        """Make every document written so far durable, then acknowledge the records they came from."""
+        assert self.writer is not None and self.error_writer is not None
+        durable = self.writer.commit()
+        self._settle_rejected()  # rejections found while sending become error documents first
+        durable = self.error_writer.commit() and durable
+        if durable:
+            self.reader.ack(self._pending)
+            self._pending = []
+            self._last_commit = time.monotonic()
+
+    def _ack_durable(self, exc: WriteError) -> None:
+        """A write failed for good: acknowledge exactly the records whose documents are durable, and
+        say how many will be read again, so nothing is re-sent silently."""
+        if not self.reader.needs_ack or not self._pending:
+            return
+        assert self.writer is not None and self.error_writer is not None
+        failed = {id(s) for s in exc.failed_sources}
+        try:  # everything else written so far must be durable before its records are acknowledged
+            self.writer.commit()
+            self.error_writer.commit()
+        except Exception:  # noqa: BLE001 - when that fails too, nothing is acknowledged
+            failed = {id(r) for r in self._pending}
+        durable = [r for r in self._pending if id(r) not in failed]
+        if durable:
+            self.reader.ack(durable)
+        kept = len(self._pending) - len(durable)
+        exc.args = (f"{exc.args[0]}; {len(durable)} source records whose documents are durable were acknowledged, "
+                    f"{kept} were not and will be read again",)
+        self._pending = []
 
 
 def _progress(enabled: bool) -> Any:
