@@ -522,8 +522,10 @@ class _ShardWalker:
     """
 
     def __init__(self, list_shards: Any, iterator_for: Any, read: Any, caught_up: Any, stop_condition: str,
-                 idle_sleep: float, stop: threading.Event, sequence_of: Any) -> None:
+                 idle_sleep: float, stop: threading.Event, sequence_of: Any, skipped: set[str]) -> None:
         self.sequence_of = sequence_of
+        #: shards whose task errored: read no further, and (never finished) their children are not read
+        self.skipped = skipped
         self.list_shards = list_shards
         self.iterator_for = iterator_for
         self.read = read
@@ -549,13 +551,16 @@ class _ShardWalker:
     def pages(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         self._refresh()
         while not self.stop.is_set():
-            active = [s for s in self.known.values() if s.shard_id not in self.finished and self._ready(s)]
+            active = [s for s in self.known.values()
+                      if s.shard_id not in self.finished and s.shard_id not in self.skipped and self._ready(s)]
             if not active:
                 return
             progressed = False
             for state in active:
                 if self.stop.is_set():
                     return
+                if state.shard_id in self.skipped:
+                    continue
                 if state.iterator is None:
                     state.iterator = self.iterator_for(state)
                     if state.iterator is None:  # nothing to read in this shard (e.g. LATEST on a closed shard)
@@ -618,6 +623,11 @@ class KinesisReader(Reader):
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
+        self._skipped: set[str] = set()
+
+    def skip_task(self, task: str) -> None:
+        """A task is a shard (the platform runs one per shard): stop reading it and its children."""
+        self._skipped.add(task)
 
     def stop(self) -> None:
         self._stop.set()
@@ -664,7 +674,7 @@ class KinesisReader(Reader):
             return not reply.get("MillisBehindLatest")
 
         walker = _ShardWalker(list_shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
-                              self._stop, lambda record: record["SequenceNumber"])
+                              self._stop, lambda record: record["SequenceNumber"], self._skipped)
         for shard_id, records in walker.pages():
             yield [self._record(shard_id, r) for r in records]
 
@@ -679,7 +689,8 @@ class KinesisReader(Reader):
                 raw = gzip.decompress(raw)
             text = raw.decode("utf-8")
         except (UnicodeDecodeError, OSError, EOFError) as exc:
-            return SourceRecord({}, seq, offsets, offsets, error=f"record data is not valid (gzip) UTF-8: {exc}")
+            return SourceRecord({}, seq, offsets, offsets, error=f"record data is not valid (gzip) UTF-8: {exc}",
+                                task=shard_id)
         data = {
             "streamArn": self.stream_arn,
             "shardId": shard_id,
@@ -688,7 +699,7 @@ class KinesisReader(Reader):
             "approximateArrivalTimestamp": _epoch_millis(record.get("ApproximateArrivalTimestamp")),
             "data": text,
         }
-        return SourceRecord(data, seq, offsets, offsets, size=len(raw))
+        return SourceRecord(data, seq, offsets, offsets, size=len(raw), task=shard_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -744,8 +755,13 @@ class DynamoDBStreamsReader(Reader):
     interface = "DynamoDBStreamsRecordReader"
     function = "parseRecord"
 
+    def skip_task(self, task: str) -> None:
+        """A task is a shard: stop reading it and its children."""
+        self._skipped.add(task)
+
     def __post_init__(self) -> None:
         self._stop = threading.Event()
+        self._skipped: set[str] = set()
         if self.start_from not in (EARLIEST, LATEST):
             raise ValueError(f"DynamoDB Streams can start from {EARLIEST} or {LATEST}, not {self.start_from}")
 
@@ -804,7 +820,8 @@ class DynamoDBStreamsReader(Reader):
             return state.empty_reads >= self.empty_reads_to_stop
 
         walker = _ShardWalker(self._shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
-                              self._stop, lambda record: str((record.get("dynamodb") or {}).get("SequenceNumber")))
+                              self._stop, lambda record: str((record.get("dynamodb") or {}).get("SequenceNumber")),
+                              self._skipped)
         for shard_id, records in walker.pages():
             yield [self._record(shard_id, r) for r in records]
 
@@ -831,7 +848,7 @@ class DynamoDBStreamsReader(Reader):
             },
         }
         offsets = {"sequenceNumber": seq, "shardId": shard_id}
-        return SourceRecord(data, seq, offsets, offsets, size=int(ddb.get("SizeBytes", 0)))
+        return SourceRecord(data, seq, offsets, offsets, size=int(ddb.get("SizeBytes", 0)), task=shard_id)
 
 
 _DONE = object()

@@ -26,6 +26,7 @@ class _FakeStream:
         self.pages = pages
         self.open = open_shards
         self.reads: list[str] = []
+        self.reads_values: list[str] = []
         self.iterator_requests: list[tuple[str, str]] = []
         self.expire_at: set[tuple[str, int]] = set()
 
@@ -62,6 +63,7 @@ class _FakeStream:
         self.reads.append(shard)
         pages = self.pages[shard]
         values = pages[index] if index < len(pages) else []
+        self.reads_values += values
         records = [self._record(shard, v) for v in values]
         reply: dict[str, Any] = {"Records": records, "MillisBehindLatest": 0}
         if index + 1 < len(pages) or shard in self.open:
@@ -209,3 +211,41 @@ def test_kinesis_continuous_keeps_polling_at_the_tip_until_stopped(session: Any)
         if got:
             reader.stop()
     assert got == [42] and empty > 1  # CAUGHT_UP would have finished on the first empty read
+
+
+class BoomReader:
+    """KinesisRecordReader for the test: raises on a record whose data is ``{"v": "boom"}``."""
+
+    def parseMessage(self, streamArn: str, shardId: str, partitionKey: str, sequenceNumber: str,
+                     approximateArrivalTimestamp: Any, data: Any) -> Any:
+        from examples.letsdata._documents import document_from_flat, success
+
+        value = json.loads(bytes(data) if not isinstance(data, str) else data)["v"]
+        if value == "boom":
+            raise RuntimeError("cannot parse boom")
+        return success(document_from_flat({"id": value}, default_id=value, default_record_type="R",
+                                          default_partition_key=value))
+
+
+def test_an_exception_stops_only_its_shards_task(tmp_path: Any, make_bridge: Any) -> None:
+    """The platform runs one task per shard: an exception stops that shard (and its children, which
+    could not be read in order), while the other shards are read to their end."""
+    from letsdata_local.config import Config
+    from letsdata_local.runner import Runner, RunOptions
+
+    shards = [_shard("a", closed=False), _shard("b"), _shard("b-child", "b", closed=False)]
+    pages = {"a": [["a1"], ["a2"], ["a3"]], "b": [["b1"], ["boom"], ["b3"]], "b-child": [["c1"]]}
+    fake = _FakeStream(shards, pages, open_shards={"a", "b-child"})
+    bridge = make_bridge(batch_size=1, KinesisRecordReader="tests.letsdata_local.test_stream_readers:BoomReader")
+    cfg = Config({"datasetName": "K", "readConnector": {"connectorDestination": "KINESIS", "streamName": "s"},
+                  "writeConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "docs.jsonl")},
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "errors.jsonl")},
+                  "computeEngine": {"computeEngineType": "LAMBDA"}})
+    runner = Runner(cfg, _Session(fake), bridge, RunOptions(batch_size=1, progress=False))
+    runner.check()
+    runner.reader.idle_sleep = 0  # type: ignore[attr-defined]
+    summary = runner.run()
+    docs = sorted(json.loads(line)["id"] for line in (tmp_path / "docs.jsonl").read_text().splitlines())
+    assert docs == ["a1", "a2", "a3", "b1"]
+    assert summary.task_errors == ["b stopped at record boom: RuntimeError: cannot parse boom"]
+    assert "b3" not in fake.reads_values and "c1" not in fake.reads_values
