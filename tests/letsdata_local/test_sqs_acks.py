@@ -239,3 +239,40 @@ def test_fifo_queue_is_drained_even_though_a_group_blocks_while_in_flight(
     docs = [json.loads(line)["documentId"] for line in (tmp_path / "docs.jsonl").read_text().splitlines()]
     assert docs == [f"m{i}" for i in range(25)]  # in order, as the group was sent
     assert _counts(sqs, url) == (0, 0)
+
+
+class RaisingMessageReader:
+    """QueueMessageReader for the test: raises on the message whose body is ``"boom"``."""
+
+    def parseMessage(self, messageId: str, messageGroupId: Any, messageDeduplicationId: Any,
+                     messageAttributes: Any, messageBody: str) -> Any:
+        from examples.letsdata._documents import document_from_flat, success
+
+        if messageBody == "boom":
+            raise RuntimeError("cannot parse")
+        return success(document_from_flat({"id": messageBody}, default_id=messageBody, default_record_type="R",
+                                          default_partition_key=messageBody))
+
+
+def test_a_task_error_acknowledges_the_processed_messages_and_keeps_the_rest(
+    session: Any, tmp_path: Path, make_bridge: Any
+) -> None:
+    sqs = session.client("sqs")
+    url = sqs.create_queue(QueueName="t")["QueueUrl"]
+    for i in range(30):
+        sqs.send_message(QueueUrl=url, MessageBody="boom" if i == 15 else f"m{i}")
+    bridge = make_bridge(batch_size=10, QueueMessageReader="tests.letsdata_local.test_sqs_acks:RaisingMessageReader")
+    cfg = Config({"datasetName": "T", "readConnector": {"connectorDestination": "SQS", "queueName": "t"},
+                  "writeConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "docs.jsonl")},
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "errors.jsonl")},
+                  "computeEngine": {"computeEngineType": "LAMBDA"}})
+    recording = _RecordingSession(session)
+    runner = Runner(cfg, recording, bridge, RunOptions(batch_size=10, progress=False))
+    runner.check()
+    summary = runner.run()
+    assert len(summary.task_errors) == 1
+    written = (tmp_path / "docs.jsonl").read_text().splitlines()
+    assert len(written) == summary.records_read == summary.documents_written < 30
+    assert recording.deletes == summary.records_read  # exactly the processed messages are deleted
+    visible, in_flight = _counts(sqs, url)
+    assert visible + in_flight == 30 - summary.records_read  # the rest (the failing one included) stay
