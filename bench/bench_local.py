@@ -120,6 +120,46 @@ def _e2e(batch_size: int, single_writes: bool, records: int, wet: bool = False, 
         return summary.records_per_second
 
 
+def _e2e_sqs(messages: int, commit_records: int) -> float:
+    """SQS -> QueueJsonMessageReader -> LOCAL file, messages deleted once durable."""
+    import tempfile
+
+    from datalake_library.aws import clear_shared_sessions, shared_session
+    from datalake_library.testing import MotoServer
+    from letsdata_local.config import Config
+    from letsdata_local.engine import BridgeClient, InProcessInvoker
+    from letsdata_local.runner import Runner, RunOptions
+    from letsdata_service.registry import register_implementation, reset_implementations
+
+    with MotoServer() as server, tempfile.TemporaryDirectory() as out:
+        clear_shared_sessions()
+        session = shared_session(endpoint_url=server.endpoint_url)
+        sqs = session.client("sqs")
+        url = sqs.create_queue(QueueName="bench-in")["QueueUrl"]
+        for start in range(0, messages, 10):
+            sqs.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": json.dumps({"documentId": f"m{start + i}", "message": "m" * 150})}
+                for i in range(min(10, messages - start))])
+        cfg = Config({
+            "datasetName": "benchsqs",
+            "readConnector": {"connectorDestination": "SQS", "queueName": "bench-in"},
+            "writeConnector": {"connectorDestination": "LOCAL", "path": f"{out}/docs.jsonl"},
+            "errorConnector": {"connectorDestination": "LOCAL", "path": f"{out}/errors.jsonl"},
+            "computeEngine": {"computeEngineType": "LAMBDA"},
+            "manifestFile": {"sqsReaderTaskStopAfterConsecutiveEmptyReceives": 1},
+        })
+        reset_implementations()
+        register_implementation("QueueMessageReader", "examples.letsdata.sqs_reader:QueueJsonMessageReader")
+        options = RunOptions(batch_size=100, progress=False, commit_records=commit_records)
+        runner = Runner(cfg, session, BridgeClient(InProcessInvoker(), "benchsqs", batch_size=100), options)
+        runner.check()
+        summary = runner.run()
+        reset_implementations()
+        clear_shared_sessions()
+        assert summary.documents_written == messages, summary
+        return summary.records_per_second
+
+
 def run() -> list[tuple[str, str, str, str]]:
     import logging
 
@@ -162,4 +202,10 @@ def run() -> list[tuple[str, str, str, str]]:
     rows.append((f"e2e Kinesis output gzip per record (the default, as LetsData writes it) ({E2E_RECORDS} records)",
                  f"{max(gzipped):,.0f} rec/s (GZIP, best of 3)", f"{max(plain):,.0f} rec/s (NONE, best of 3)",
                  f"{max(gzipped) / max(plain):.2f}x"))
+    sqs_messages = 300  # moto answers each SQS call in ~0.1 s on this machine: keep the section short
+    periodic = _e2e_sqs(sqs_messages, 1000)
+    per_batch = _e2e_sqs(sqs_messages, 1)
+    rows.append((f"e2e SQS -> QueueJsonMessageReader -> LOCAL, deleted once durable ({sqs_messages} messages)",
+                 f"{periodic:,.0f} rec/s (commit every 10 s / 1,000 messages)",
+                 f"{per_batch:,.0f} rec/s (fsync + delete after every batch)", f"{periodic / per_batch:.2f}x"))
     return rows
