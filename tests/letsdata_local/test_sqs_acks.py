@@ -97,16 +97,16 @@ def test_run_longer_than_visibility_with_local_writers_deletes_each_message_once
 
 def test_visibility_is_extended_while_messages_are_in_flight(session: Any) -> None:
     sqs = session.client("sqs")
-    url = sqs.create_queue(QueueName="slow", Attributes={"VisibilityTimeout": "1"})["QueueUrl"]
+    url = sqs.create_queue(QueueName="slow", Attributes={"VisibilityTimeout": "2"})["QueueUrl"]
     for i in range(3):
         sqs.send_message(QueueUrl=url, MessageBody=str(i))
     reader = SqsReader(session, queue_name="slow", empty_receives_to_stop=1, idle_sleep=0)
     reader.check()
-    assert reader.visibility_timeout == 1  # the queue's own timeout
+    assert reader.visibility_timeout == 2  # the queue's own timeout
     pages = reader.pages()
     records = next(pages)
     assert len(records) == 3
-    time.sleep(2.5)
+    time.sleep(5)  # two and a half visibility timeouts
     assert sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages") is None
     reader.ack(records)
     reader.close()
