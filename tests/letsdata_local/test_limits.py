@@ -364,3 +364,39 @@ def test_call_within_limits_halves_until_the_oversize_item_is_alone() -> None:
     assert [r.data for r in results if r.ok] == ["a", "b", "c"]
     assert results[2].error_message.startswith("SQS message id-big: the Lambda request is 7,000,000 bytes")
     assert calls == [["a", "b", "big", "c"], ["a", "b"], ["big", "c"], ["big"], ["c"]]
+
+
+def test_s3_record_too_large_for_a_lambda_request_is_an_error_and_never_sent(
+    session: Any, tmp_path: Path, make_bridge: Any
+) -> None:
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="in-bucket")
+    lines = []
+    for i in range(20):
+        message = "q" * 6_400_000 if i == 11 else "ok"  # 6.4 MB of content cannot fit a 6 MB request
+        lines.append((json.dumps({"id": f"r{i}", "level": "INFO", "message": message}) + "\n").encode())
+    s3.put_object(Bucket="in-bucket", Key="big.jsonl", Body=b"".join(lines))
+    offset = sum(len(line) for line in lines[:11])
+    bridge = make_bridge(SingleFileParser="examples.letsdata.jsonl_log_parser:JsonLinesLogParser")
+    sent: list[int] = []
+    real_invoker = bridge.invoker
+
+    def recording(event: dict[str, Any]) -> dict[str, Any]:
+        reply = real_invoker(event)  # raises before the handler when the request is too large
+        if event["function"] == "parseDocument":
+            sent.extend(item["offsetBytes"] for item in (event.get("batchedData") or [event["data"]]))
+        return reply
+
+    bridge.invoker = recording
+    cfg = Config({"datasetName": "R", "readConnector": {"connectorDestination": "S3", "bucketName": "in-bucket"},
+                  "writeConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "docs.jsonl")},
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "errors.jsonl")},
+                  "computeEngine": {"computeEngineType": "LAMBDA"}, "manifestFile": {"fileContents": "big.jsonl"}})
+    runner = Runner(cfg, session, bridge, RunOptions(progress=False))
+    runner.check()
+    summary = runner.run()
+    assert (summary.records_read, summary.documents_written, summary.errors) == (20, 19, 1)
+    assert offset not in sent and len(sent) == 19
+    (error,) = _errors(tmp_path)
+    assert error["errorMessage"].startswith(f"file big.jsonl at byte offset {offset}: the Lambda request is ")
+    assert "6,291,456" in error["errorMessage"]
