@@ -140,3 +140,52 @@ class BatchOperationError(DatalakeLibraryError):
 
 class DownloadError(DatalakeLibraryError, OSError):
     """The local side of a download failed (e.g. a file already occupies a needed directory)."""
+
+
+_parameter_not_found_class: type[ConfigurationError] | None = None
+
+
+def _parameter_not_found_type() -> type[ConfigurationError]:
+    """Build :class:`ParameterNotFoundError` on first use: it derives from botocore's ``ClientError``,
+    and importing botocore here would put it on every cold start."""
+    global _parameter_not_found_class
+    if _parameter_not_found_class is None:
+        from botocore.exceptions import ClientError
+
+        class ParameterNotFoundError(ConfigurationError, ClientError):
+            """An SSM parameter the library needs does not exist.
+
+            Every generation of SDLF stage code can catch it its own way: it is a
+            :class:`ConfigurationError` (this library), a ``LookupError``, and a botocore
+            ``ClientError`` whose ``response["Error"]["Code"]`` is ``ParameterNotFound`` — what
+            ``ssm.get_parameter`` raised in SDLF's layers up to 2.11.x.
+            """
+
+            def __init__(self, message: str, **details: Any) -> None:
+                ConfigurationError.__init__(self, message, **details)
+                self.response = {"Error": {"Code": "ParameterNotFound", "Message": message}}
+                self.operation_name = "GetParameter"
+
+            def __reduce__(self) -> Any:  # picklable despite the two __init__ signatures
+                return (parameter_not_found, (str(self),), {"attribute": self.attribute, "parameter": self.parameter})
+
+        ParameterNotFoundError.__module__ = __name__
+        _parameter_not_found_class = ParameterNotFoundError
+    return _parameter_not_found_class
+
+
+def parameter_not_found(
+    message: str,
+    *,
+    attribute: str | None = None,
+    parameter: str | None = None,
+    context: Mapping[str, str | None] | None = None,
+) -> ConfigurationError:
+    """A :class:`ParameterNotFoundError` (ConfigurationError + botocore ClientError ``ParameterNotFound``)."""
+    return _parameter_not_found_type()(message, attribute=attribute, parameter=parameter, context=context)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ParameterNotFoundError":
+        return _parameter_not_found_type()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,12 +1,15 @@
 """SDLF configuration from SSM: one table, one batched read, one process-wide TTL cache.
 
 Why: the original read up to 12 parameters with one ``GetParameter`` each in every constructor, and
-failed the whole client when one optional parameter was absent. Here the table below is the only
-place that knows the parameter names (byte-exact with SDLF 2.11.x, spec §3.1). The first time an
+failed the whole client when one optional parameter was absent. Here the tables below are the only
+place that knows the parameter names: ``PARAMETERS`` (byte-exact with SDLF 2.11.x), and
+``LEGACY_PARAMETERS``/``INSTANCE_PARAMETERS`` for the configuration classes of earlier
+generations (docs/sdlf-compatibility.md). The first time an
 attribute is read, every parameter the client's context needs is fetched with ``GetParameters``
 (<= 10 names per call, ``WithDecryption=True``) and kept in a process-wide cache for
 ``DATALAKE_SSM_CACHE_TTL`` seconds (default 300; 0 disables caching). Absent parameters are cached
-too, and only the attribute that needs one raises :class:`ConfigurationError`.
+too, and only the attribute that needs one raises ``ParameterNotFoundError`` (a
+:class:`ConfigurationError` that is also botocore's ``ClientError`` ``ParameterNotFound``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from datalake_library.errors import ConfigurationError
+from datalake_library.errors import ConfigurationError, parameter_not_found
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from datalake_library.aws.session import AwsSession
@@ -26,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "CACHE_TTL_ENV",
     "DEFAULT_CACHE_TTL",
+    "INSTANCE_PARAMETERS",
+    "LEGACY_PARAMETERS",
     "PARAMETERS",
     "ParameterResolver",
     "ParameterSpec",
@@ -113,6 +118,48 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ),
         ParameterSpec("team_infra_kms_key", "/SDLF/KMS/{team}/InfraKeyId", ("team",)),
     )
+}
+
+
+#: The names earlier SDLF generations read, for the configuration classes of
+#: :mod:`datalake_library.configuration.resource_configs` (v1 - 2.6). Each setting tries its names
+#: in order: the 2.11 ``/SDLF2/`` name first (what a current sdlf-foundations publishes), then
+#: the ``/SDLF/`` name of v2 up to the blue/green split, then v1's (the raw bucket was
+#: ``CentralBucket``; v1 had one KMS key parameter per bucket, v2 one domain key). ``prefix`` is
+#: the pipeline name (the v1 argument was called ``prefix``).
+LEGACY_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "raw_bucket": ("/SDLF2/S3/RawBucket", "/SDLF/S3/RawBucket", "/SDLF/S3/CentralBucket"),
+    "stage_bucket": ("/SDLF2/S3/StageBucket", "/SDLF/S3/StageBucket"),
+    "analytics_bucket": ("/SDLF2/S3/AnalyticsBucket", "/SDLF/S3/AnalyticsBucket"),
+    "artifacts_bucket": ("/SDLF2/S3/ArtifactsBucket", "/SDLF/S3/ArtifactsBucket"),
+    "raw_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/CentralBucket"),
+    "stage_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/StageBucket"),
+    "analytics_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/AnalyticsBucket"),
+    "object_metadata_table": ("/SDLF2/Dynamo/ObjectCatalog", "/SDLF/Dynamo/ObjectCatalog"),
+    "transform_mapping_table": ("/SDLF2/Dynamo/TransformMapping", "/SDLF/Dynamo/TransformMapping"),
+    "pipelines_table": ("/SDLF2/Dynamo/Pipelines", "/SDLF/Dynamo/Pipelines"),
+    "manifests_control_table": ("/SDLF2/Dynamo/Manifests", "/SDLF/Dynamo/Manifests"),
+    "stage_queue": ("/SDLF/SQS/{team}/{prefix}{stage}Queue",),
+    "stage_dlq": ("/SDLF/SQS/{team}/{prefix}{stage}DLQ",),
+    "state_machine_arn": ("/SDLF/SM/{team}/{pipeline}{stage}SM",),
+    "team_data_kms_key": ("/SDLF/KMS/{team}/DataKeyId",),
+}
+
+#: The "deployment instance" scheme of SDLF 2.7 - 2.11.0 (``datalake_library.sdlf``), published by
+#: the CDK constructs (sdlf-foundations, sdlf-dataset, sdlf-stage-*): one parameter per resource
+#: and instance. ``{instance}`` is the instance the setting reads (a bucket, table or pipeline
+#: deployment instance).
+INSTANCE_PARAMETERS: dict[str, str] = {
+    "raw_bucket": "/sdlf/storage/rRawBucket/{instance}",
+    "stage_bucket": "/sdlf/storage/rStageBucket/{instance}",
+    "analytics_bucket": "/sdlf/storage/rAnalyticsBucket/{instance}",
+    "artifacts_bucket": "/sdlf/storage/rArtifactsBucket/{instance}",
+    "peh_table": "/sdlf/dataset/rDynamoPipelineExecutionHistory/{instance}",
+    "manifests_table": "/sdlf/dataset/rDynamoManifests/{instance}",
+    "stage_queue": "/sdlf/pipeline/rQueueRoutingStep/{instance}",
+    "stage_dlq": "/sdlf/pipeline/rDeadLetterQueueRoutingStep/{instance}",
+    "state_machine_arn": "/sdlf/pipeline/rStateMachine/{instance}",
+    "data_kms_key": "/sdlf/dataset/rKMSDataKey/{instance}",
 }
 
 
@@ -230,7 +277,7 @@ class ParameterResolver:
         value = self.value_of(name)
         if value is None:
             note = f" ({spec.note})" if spec.note else ""
-            raise ConfigurationError(
+            raise parameter_not_found(
                 f"SSM parameter {name} for {attribute} does not exist{note}; "
                 f"client context: {self._describe_context()}",
                 attribute=attribute,
@@ -254,6 +301,45 @@ class ParameterResolver:
                     self._refresh(ssm, name)
                     found, value = _cache.lookup(ssm, name, float("-inf"))
         return value
+
+    def first_value(self, names: list[str], fill: Iterable[str] = ()) -> tuple[str | None, str | None]:
+        """``(name, value)`` of the first of ``names`` that exists, or ``(None, None)``.
+
+        Names are tried in order and a cached value (or cached absence) is used as is; at the first
+        uncached name, it and the remaining ``names`` are read together with every uncached
+        ``fill`` name (``GetParameters``, 10 names per request), so an object's later settings
+        come from the cache.
+        """
+        ssm = self._aws.client("ssm")
+        for index, name in enumerate(names):
+            found, value = _cache.lookup(ssm, name, time.monotonic())
+            if not found:
+                with self._lock:
+                    found, value = _cache.lookup(ssm, name, time.monotonic())
+                    if not found:
+                        now = time.monotonic()
+                        batch = [
+                            n
+                            for n in dict.fromkeys([*names[index:], *fill])
+                            if not _cache.lookup(ssm, n, now)[0]
+                        ]
+                        values: dict[str, str | None] = {}
+                        for chunk in _chunks(batch, GET_PARAMETERS_MAX_NAMES):
+                            values.update(self._get_parameters(ssm, chunk))
+                        ttl = cache_ttl()
+                        _cache.store(ssm, values, time.monotonic() + ttl if ttl > 0 else now)
+                        # ttl == 0: the values serve this lookup only.
+                        return self._first_in(names[index:], values)
+            if value is not None:
+                return name, value
+        return None, None
+
+    @staticmethod
+    def _first_in(names: list[str], values: dict[str, str | None]) -> tuple[str | None, str | None]:
+        for name in names:
+            if values.get(name) is not None:
+                return name, values[name]
+        return None, None
 
     def _refresh(self, ssm: Any, needed: str) -> None:
         """GetParameters for every name of this context that is not cached (and ``needed``)."""

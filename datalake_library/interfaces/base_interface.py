@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from datalake_library import settings
 from datalake_library.aws.session import AwsSession, shared_session
 from datalake_library.commons import init_logger
-from datalake_library.errors import ConfigurationError, InvalidArgumentTypeError
+from datalake_library.errors import InvalidArgumentTypeError, parameter_not_found
 from datalake_library.parameters import ParameterResolver
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import boto3
     from botocore.config import Config
 
-__all__ = ["BaseInterface", "SsmAttribute", "resolve_aws_session"]
+__all__ = ["BaseInterface", "ClientAttribute", "SsmAttribute", "resolve_aws_session"]
 
 
 def resolve_aws_session(
@@ -76,7 +76,7 @@ class SsmAttribute:
         overrides = instance.__dict__.get("_overrides", {})
         if self.attribute in overrides:
             return overrides[self.attribute]
-        return instance._parameters.get(self.attribute)
+        return instance._ssm_value(self.attribute)
 
     def __set__(self, instance: BaseInterface, value: Any) -> None:
         instance.__dict__.setdefault("_overrides", {})[self.attribute] = value
@@ -85,8 +85,56 @@ class SsmAttribute:
         instance.__dict__.get("_overrides", {}).pop(self.attribute, None)
 
 
+class ClientAttribute:
+    """A boto3 client attribute (``self.s3``, ``self.sqs``, ``self.ssm`` ...) built on first read
+    from the interface's shared :class:`AwsSession`.
+
+    It is a non-data descriptor on purpose: a subclass whose ``_initialize_client`` hook assigns
+    ``self.s3 = self.session.client("s3")`` (the way SDLF 2.11's own interfaces are written) stores
+    its client on the instance, and every method of the interface then uses that client.
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def __get__(self, instance: BaseInterface | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance.aws_session.client(self.service)
+
+
+class _SessionAttribute:
+    """``self.session``: the boto3 Session shared by every interface of a client (created lazily);
+    assignable like the original's plain attribute (non-data descriptor)."""
+
+    def __get__(self, instance: BaseInterface | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance.aws_session.boto3_session
+
+
+class _SessionConfigAttribute:
+    """``self.session_config``: the botocore Config every client is built with
+    (``user_agent_extra`` awssdlf/<version>); assignable (non-data descriptor)."""
+
+    def __get__(self, instance: BaseInterface | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance.aws_session.config
+
+
 class BaseInterface:
-    """Common state of every interface. Construction makes no AWS call and builds no client."""
+    """Common state of every interface. Construction makes no AWS call and builds no client.
+
+    Subclasses may override the ``_initialize_client`` and ``_load_config`` hooks the way SDLF
+    2.11's interfaces do (assigning client attributes or SSM-backed attributes); the state the
+    library's own methods need is set up in :meth:`_init_state`, before either hook runs, so it
+    never depends on the hook being the library's own.
+    """
+
+    session = _SessionAttribute()
+    session_config = _SessionConfigAttribute()
+    ssm = ClientAttribute("ssm")
 
     def __init__(
         self,
@@ -109,8 +157,16 @@ class BaseInterface:
         self.aws_session = resolve_aws_session(session, config, clients)
         self.logger: logging.Logger = init_logger(type(self).__module__, self.log_level)
         self._parameters = ParameterResolver(self.aws_session, team, pipeline, stage)
+        self._init_state()
         self._initialize_client()
         self._load_config()
+
+    def _init_state(self) -> None:
+        """Per-instance state of the library's own methods (runs before the hooks)."""
+
+    def _ssm_value(self, attribute: str) -> Any:
+        """The value behind SSM-backed ``attribute`` (legacy constructors redirect it)."""
+        return self._parameters.get(attribute)
 
     # Hooks kept for subclasses written against the original; both are no-ops now that clients
     # and configuration are lazy.
@@ -120,27 +176,16 @@ class BaseInterface:
     def _load_config(self) -> None:
         """Original hook (read SSM eagerly); attributes resolve on first access now."""
 
-    @property
-    def session(self) -> boto3.Session:
-        """The boto3 Session shared by every interface of a client (created lazily)."""
-        return self.aws_session.boto3_session
-
-    @property
-    def session_config(self) -> Config:
-        """The botocore Config every client is built with (``user_agent_extra`` awssdlf/<version>)."""
-        return self.aws_session.config
-
-    @property
-    def ssm(self) -> Any:
-        """The SSM client (one per session, shared by all interfaces)."""
-        return self.aws_session.client("ssm")
-
     def parameter_name(self, attribute: str) -> str:
         """The SSM parameter name behind ``attribute`` for this context (no AWS call)."""
         return self._parameters.parameter_name(attribute)
 
     def _get_ssm_parameter(self, name: str) -> str:
-        """Read one parameter (original helper, kept for subclasses); ConfigurationError if absent."""
+        """Read one parameter (original helper, kept for subclasses).
+
+        An absent parameter raises ``ParameterNotFoundError``: a ``ConfigurationError`` that is
+        also the botocore ``ClientError`` (code ``ParameterNotFound``) the original let through.
+        """
         from botocore.exceptions import ClientError
 
         try:
@@ -152,5 +197,5 @@ class BaseInterface:
             else:
                 self.logger.error("Error getting SSM parameter %s: %s", name, exc)
             if code == "ParameterNotFound":
-                raise ConfigurationError(f"SSM parameter {name} does not exist", parameter=name) from exc
+                raise parameter_not_found(f"SSM parameter {name} does not exist", parameter=name) from exc
             raise

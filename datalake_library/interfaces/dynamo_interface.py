@@ -6,7 +6,7 @@ conditional. ``self.dynamodb`` is the low-level client, as in the original.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from datalake_library.interfaces._validation import (
     require_str,
     translate_client_error,
 )
-from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
 __all__ = ["DynamoInterface"]
 
@@ -49,10 +49,110 @@ class DynamoInterface(ManifestsMixin, BaseInterface):
     batch_base_delay = 0.05
     batch_max_delay = 2.0
 
+    #: The low-level DynamoDB client (one per session). Assignable by subclass hooks.
+    dynamodb = ClientAttribute("dynamodb")
+
+    def __init__(
+        self,
+        team: Any = None,
+        dataset: str | None = None,
+        pipeline: Any = None,
+        stage: str | None = None,
+        log_level: str | None = None,
+        session: Any = None,
+        *,
+        config: Any = None,
+        clients: Mapping[str, Any] | None = None,
+        configuration: Any = None,
+        dynamodb_client: Any = None,
+    ) -> None:
+        """``DynamoInterface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or SDLF
+        <= 2.11.0's ``DynamoInterface(configuration, log_level=None, dynamodb_client=None)``,
+        recognised by a configuration object (not a ``str``) where ``team`` goes. In that form the
+        tables come from the configuration object, as they did."""
+        if configuration is None and team is not None and not isinstance(team, str):
+            configuration, team = team, None
+            if dataset is not None and log_level is None:
+                log_level, dataset = dataset, None
+            if pipeline is not None and not isinstance(pipeline, str) and dynamodb_client is None:
+                dynamodb_client, pipeline = pipeline, None
+        if dynamodb_client is not None:
+            clients = {**(clients or {}), "dynamodb": dynamodb_client}
+        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+        self._config = configuration
+        self._own_configuration: Any = None
+
+    # ------------------------------------------------------------------ legacy table names
+    def _legacy_configuration(self) -> Any:
+        """The configuration object given to the constructor, or a v1-2.6 ``DynamoConfiguration``
+        on this interface's session (for the tables 2.11 has no attribute for)."""
+        if self._config is not None:
+            return self._config
+        if self._own_configuration is None:
+            from datalake_library.configuration.resource_configs import DynamoConfiguration
+
+            self._own_configuration = DynamoConfiguration(self.log_level, session=self.aws_session)
+        return self._own_configuration
+
+    def _ssm_value(self, attribute: str) -> Any:
+        if self._config is None:
+            return super()._ssm_value(attribute)
+        if attribute == "manifests_table":
+            return self._config.manifests_control_table
+        return getattr(self._config, attribute)
+
     @property
-    def dynamodb(self) -> Any:
-        """The low-level DynamoDB client (one per session)."""
-        return self.aws_session.client("dynamodb")
+    def dynamodb_client(self) -> Any:
+        """The legacy name of :attr:`dynamodb`."""
+        return self.dynamodb
+
+    @property
+    def transform_mapping_table(self) -> str:
+        """``octagon-TransformMapping`` table name (legacy configuration)."""
+        return str(self._legacy_configuration().transform_mapping_table)
+
+    @property
+    def pipelines_table(self) -> str:
+        """``octagon-Pipelines`` table name (legacy configuration)."""
+        return str(self._legacy_configuration().pipelines_table)
+
+    @property
+    def manifests_control_table(self) -> str:
+        """The manifests table, under its legacy attribute name."""
+        return str(self.manifests_table)
+
+    def get_transform_table_item(self, dataset: str) -> dict[str, Any]:
+        """The transform-mapping item of ``dataset`` (``{team}-{dataset}``); ``ItemNotFoundError``
+        (a ``KeyError``, as before) when there is none."""
+        return self.get_item(self.transform_mapping_table, {"name": require_str(dataset, "dataset")})
+
+    def get_pipelines_table_item(self, pipeline: str) -> dict[str, Any]:
+        """The pipelines-table item of ``pipeline`` (``{team}-{pipeline}-{stage}``)."""
+        return self.get_item(self.pipelines_table, {"name": require_str(pipeline, "pipeline")})
+
+    def put_item_in_object_metadata_table(self, item: Mapping[str, Any]) -> None:
+        """Legacy name: ``put_item`` into the object-metadata table."""
+        self.put_item(self.object_metadata_table, item)
+
+    def batch_put_item_in_object_metadata_table(self, items: Iterable[Mapping[str, Any]]) -> None:
+        """Legacy name: write ``items`` as given (no id/timestamp added) with BatchWriteItem."""
+        requests = [{"PutRequest": {"Item": serialize_dynamodb_item(floats_to_decimals(it))}} for it in items]
+        table = self.object_metadata_table
+        unprocessed: list[dict[str, Any]] = []
+        for start in range(0, len(requests), BATCH_WRITE_SIZE):
+            unprocessed.extend(self._batch_write(table, requests[start : start + BATCH_WRITE_SIZE]))
+        if unprocessed:
+            raise BatchOperationError(f"{len(unprocessed)} item(s) stayed unprocessed", failed=unprocessed)
+
+    def put_item_in_manifests_control_table(self, item: Mapping[str, Any]) -> None:
+        """Legacy name: ``put_item`` into the manifests table."""
+        self.put_item(self.manifests_table, item)
+
+    def update_manifests_control_table(
+        self, key: Mapping[str, Any], update_expr: str, expr_names: Mapping[str, str], expr_values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Legacy name: ``update_item`` on the manifests table (plain-Python key and values)."""
+        return self._update_item(self.manifests_table, key, update_expr, expr_names, expr_values)
 
     @staticmethod
     def build_id(bucket: str, key: str) -> str:
@@ -109,6 +209,10 @@ class DynamoInterface(ManifestsMixin, BaseInterface):
         object-metadata table and return the item written. The caller's dict is not modified."""
         written = self._catalog_item(item)
         self.put_item(self.object_metadata_table, written, condition_expression=condition_expression)
+        if self._config is not None and isinstance(item, MutableMapping):
+            # SDLF <= 2.11.0 set id/timestamp on the caller's dict, and its stage code returned
+            # that dict to the next step: an interface built the legacy way keeps doing so.
+            item["id"], item["timestamp"] = written["id"], written["timestamp"]
         return written
 
     def batch_update_object_metadata_catalog(

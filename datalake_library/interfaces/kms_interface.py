@@ -7,9 +7,7 @@ names ending in ``KeyId``). The values are passed straight through as ``SSEKMSKe
 
 from __future__ import annotations
 
-from typing import Any
-
-from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
 __all__ = ["KMSInterface"]
 
@@ -21,7 +19,5 @@ class KMSInterface(BaseInterface):
     team_data_kms_key = SsmAttribute()
     team_infra_kms_key = SsmAttribute()
 
-    @property
-    def kms(self) -> Any:
-        """The KMS client (the library itself calls no KMS API; created lazily)."""
-        return self.aws_session.client("kms")
+    #: The KMS client (the library itself calls no KMS API; created lazily). Assignable by subclass hooks.
+    kms = ClientAttribute("kms")

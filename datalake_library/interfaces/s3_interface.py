@@ -28,8 +28,9 @@ from datalake_library.errors import (
 )
 from datalake_library.interfaces._download_budget import download_budget, ledger, remove_empty_dirs
 from datalake_library.interfaces._download_paths import file_name, segment_name
+from datalake_library.interfaces._legacy import is_legacy_log_level
 from datalake_library.interfaces._validation import require_str, translate_client_error
-from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
 __all__ = ["DOWNLOAD_DIR_ENV", "S3Interface"]
 
@@ -121,10 +122,38 @@ class S3Interface(BaseInterface):
     #: Download root of this interface; ``None``: ``$DATALAKE_DOWNLOAD_DIR``, else the temp directory.
     download_root: str | None = None
 
+    #: The boto3 S3 client (one per session). Assignable by subclass hooks.
+    s3 = ClientAttribute("s3")
+
+    def __init__(
+        self,
+        team: str | None = None,
+        dataset: str | None = None,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        log_level: str | None = None,
+        session: Any = None,
+        *,
+        config: Any = None,
+        clients: Mapping[str, Any] | None = None,
+        s3_client: Any = None,
+    ) -> None:
+        """``S3Interface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or SDLF <= 2.11.0's
+        ``S3Interface(log_level=None, s3_client=None)``, recognised by its arguments: an upper-case level
+        name where ``team`` goes (a lower-case SDLF team name never is one), a client where
+        ``dataset`` goes, or the ``s3_client`` keyword."""
+        if is_legacy_log_level(team) and log_level is None:
+            log_level, team = team, None
+            if dataset is not None and not isinstance(dataset, str) and s3_client is None:
+                s3_client, dataset = dataset, None
+        if s3_client is not None:
+            clients = {**(clients or {}), "s3": s3_client}
+        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+
     @property
-    def s3(self) -> Any:
-        """The boto3 S3 client (one per session)."""
-        return self.aws_session.client("s3")
+    def _s3_client(self) -> Any:
+        """The legacy name of :attr:`s3`."""
+        return self.s3
 
     # ------------------------------------------------------------------ downloads
     def _download_root(self, download_dir: str | None = None) -> str:

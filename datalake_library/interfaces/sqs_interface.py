@@ -30,8 +30,9 @@ from datalake_library.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
+from datalake_library.interfaces._legacy import is_legacy_log_level, is_queue_name
 from datalake_library.interfaces._validation import require_int, require_str, translate_client_error
-from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 from datalake_library.interfaces.states_interface import StatesInterface
 
 __all__ = ["ReceivedBodies", "SQSInterface"]
@@ -102,10 +103,52 @@ class SQSInterface(BaseInterface):
     stage_queue = SsmAttribute()
     stage_dlq = SsmAttribute()
 
+    #: The SQS client (one per session). Assignable by subclass hooks.
+    sqs = ClientAttribute("sqs")
+
+    def __init__(
+        self,
+        team: str | None = None,
+        dataset: str | None = None,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        log_level: str | None = None,
+        session: Any = None,
+        *,
+        config: Any = None,
+        clients: Mapping[str, Any] | None = None,
+        queue_name: str | None = None,
+        sqs_client: Any = None,
+    ) -> None:
+        """``SQSInterface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or the
+        interface of SDLF <= 2.11.0 bound to one queue: ``SQSInterface(queue_name, log_level=None,
+        sqs_client=None)``, recognised by its arguments (``datalake_library.interfaces._legacy``);
+        then methods without a ``queue_url`` use that queue."""
+        legacy = queue_name is not None or sqs_client is not None
+        if queue_name is None and pipeline is None and stage is None and is_queue_name(team):
+            legacy = True
+            queue_name, team = team, None
+        if legacy:
+            if dataset is not None and log_level is None and is_legacy_log_level(dataset):
+                log_level, dataset = dataset, None
+            if pipeline is not None and not isinstance(pipeline, str) and sqs_client is None:
+                sqs_client, pipeline = pipeline, None
+        if sqs_client is not None:
+            clients = {**(clients or {}), "sqs": sqs_client}
+        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+        self.queue_name = require_str(queue_name, "queue_name") if queue_name is not None else None
+
     @property
-    def sqs(self) -> Any:
-        """The SQS client (one per session)."""
-        return self.aws_session.client("sqs")
+    def _sqs_client(self) -> Any:
+        """The legacy name of :attr:`sqs`."""
+        return self.sqs
+
+    @property
+    def _message_queue(self) -> str:
+        """The legacy name of the bound queue's URL (resolved once, then cached)."""
+        if self.queue_name is None:
+            return self.stage_queue_url
+        return self.get_queue_url(self.queue_name)
 
     # ------------------------------------------------------------------ queue URLs
     def get_queue_url(self, queue_name: str) -> str:
@@ -135,7 +178,7 @@ class SQSInterface(BaseInterface):
 
     def _queue_url(self, queue_url: str | None) -> str:
         if queue_url is None:
-            return self.stage_queue_url
+            return self._message_queue
         url = require_str(queue_url, "queue_url")
         if "://" not in url:
             raise InvalidArgumentError(

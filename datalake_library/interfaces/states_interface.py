@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from datalake_library.errors import InvalidArgumentTypeError, PayloadTooLargeError
+from datalake_library.interfaces._legacy import is_legacy_log_level
 from datalake_library.interfaces._validation import (
     require_execution_name,
     require_states_arn,
     translate_client_error,
 )
-from datalake_library.interfaces.base_interface import BaseInterface, SsmAttribute
+from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
 __all__ = ["MAX_INPUT_BYTES", "StatesInterface"]
 
@@ -37,10 +39,38 @@ class StatesInterface(BaseInterface):
 
     state_machine_arn = SsmAttribute()
 
+    #: The Step Functions client (one per session). Assignable by subclass hooks.
+    stepfunctions = ClientAttribute("stepfunctions")
+
+    def __init__(
+        self,
+        team: str | None = None,
+        dataset: str | None = None,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        log_level: str | None = None,
+        session: Any = None,
+        *,
+        config: Any = None,
+        clients: Mapping[str, Any] | None = None,
+        states_client: Any = None,
+    ) -> None:
+        """``StatesInterface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or SDLF <= 2.11.0's
+        ``StatesInterface(log_level=None, states_client=None)``, recognised by its arguments: an upper-case level
+        name where ``team`` goes (a lower-case SDLF team name never is one), a client where
+        ``dataset`` goes, or the ``states_client`` keyword."""
+        if is_legacy_log_level(team) and log_level is None:
+            log_level, team = team, None
+            if dataset is not None and not isinstance(dataset, str) and states_client is None:
+                states_client, dataset = dataset, None
+        if states_client is not None:
+            clients = {**(clients or {}), "stepfunctions": states_client}
+        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+
     @property
-    def stepfunctions(self) -> Any:
-        """The Step Functions client (one per session)."""
-        return self.aws_session.client("stepfunctions")
+    def _states_client(self) -> Any:
+        """The legacy name of :attr:`stepfunctions`."""
+        return self.stepfunctions
 
     @staticmethod
     def json_serial(obj: Any) -> Any:
