@@ -116,6 +116,8 @@ class BaseConfig:
 
     _context_fields: tuple[str, ...] = ()
     _instance_fields: tuple[str, ...] = ()
+    #: True for the 2.7 - 2.11.0 classes of :mod:`datalake_library.sdlf`, which know only that scheme.
+    _instance_scheme = False
 
     def __init__(
         self,
@@ -130,7 +132,7 @@ class BaseConfig:
         self.instance = instance
         for field in self._instance_fields:
             setattr(self, field, (instances or {}).get(field) or instance)
-        self._instance_mode = bool(instance) or any(getattr(self, f) for f in self._instance_fields)
+        self._instance_mode = self._instance_scheme or bool(instance) or any(getattr(self, f) for f in self._instance_fields)
         if not self._instance_mode:
             for field in self._context_fields:
                 value = context.get(field)
