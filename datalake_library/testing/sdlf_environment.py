@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from datalake_library.aws.session import AwsSession
 
 __all__ = [
+    "GENERATIONS",
     "SdlfEnvironment",
     "StageResources",
     "create_sdlf_environment",
@@ -128,6 +129,16 @@ class SdlfEnvironment:
     stages: Mapping[str, StageResources]
     parameters: Mapping[str, str]
     session: AwsSession = field(repr=False, compare=False)
+    #: Which SDLF generation's parameters and tables were deployed ("2.6", "2.10", "2.11").
+    generation: str = "2.11"
+    #: octagon object ("Pipelines", "PipelineExecutionHistory", ...) -> table name (2.6 and 2.11).
+    octagon_tables: Mapping[str, str] = field(default_factory=dict)
+    #: Deployment instances of the 2.7 - 2.11.0 scheme ("2.10"): storage, dataset, and per stage.
+    storage_instance: str | None = None
+    dataset_instance: str | None = None
+    deployment_instances: Mapping[str, str] = field(default_factory=dict)
+    #: The dataset's pipeline-execution-history table ("2.10").
+    peh_table: str | None = None
 
     # -- lookups -------------------------------------------------------------------------------
     def stage(self, stage: str) -> StageResources:
@@ -152,7 +163,7 @@ class SdlfEnvironment:
         DOMAIN/ENV, redrive reads TEAM/PIPELINE/STAGE). ``STAGE`` is the SSM spelling (``A``),
         not the templates' broken ``StageA`` (spec §13 item 17)."""
         self.stage(stage)
-        return {
+        variables = {
             "TEAM": self.team,
             "PIPELINE": self.pipeline,
             "PIPELINE_STAGE": stage,
@@ -161,6 +172,32 @@ class SdlfEnvironment:
             "DOMAIN": self.domain,
             "ENV": self.env,
         }
+        if self.deployment_instances:
+            # What the sdlf-stage-* templates of 2.7 - 2.11.0 set on their Lambdas.
+            variables.update(
+                {
+                    "DEPLOYMENT_INSTANCE": self.deployment_instances[stage],
+                    "DATASET_DEPLOYMENT_INSTANCE": self.dataset_instance or "",
+                    "STORAGE_DEPLOYMENT_INSTANCE": self.storage_instance or "",
+                }
+            )
+        return variables
+
+    def octagon_pipeline_name(self, stage: str) -> str:
+        """The name sdlf-team registers in the octagon Pipelines table: ``{team}-{pipeline}-{stage}``."""
+        return f"{self.team}-{self.pipeline}-{stage}"
+
+    def execution_history(self) -> list[dict[str, Any]]:
+        """Every pipeline-execution-history record (octagon table, or the dataset's PEH table)."""
+        from datalake_library.commons import deserialize_dynamodb_item
+
+        table = self.peh_table or self.octagon_tables.get("PipelineExecutionHistory")
+        if not table:
+            raise LookupError(f"an SDLF {self.generation} environment has no pipeline-execution-history table")
+        items: list[dict[str, Any]] = []
+        for page in self.client("dynamodb").get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+            items.extend(deserialize_dynamodb_item(item) for item in page.get("Items", []))
+        return items
 
     # -- event builders ------------------------------------------------------------------------
     def put_raw_object(self, key: str, body: bytes | str, bucket: str | None = None) -> dict[str, Any]:
@@ -308,6 +345,9 @@ def create_sdlf_environment(
     omit_parameters: Iterable[str] = (),
     analytics_bucket_as_arn: bool = False,
     related_parameters: bool = True,
+    generation: str = "2.11",
+    storage_instance: str = "dev",
+    dataset_instance: str = "legislators",
 ) -> SdlfEnvironment:
     """Create a full SDLF deployment for ``team``/``pipeline`` and each of ``stages``.
 
@@ -317,11 +357,24 @@ def create_sdlf_environment(
     process-wide client cache is not warmed by the fixture.
 
     ``analytics_bucket_as_arn`` stores ``/SDLF2/S3/AnalyticsBucket`` as a legacy ``arn:aws:s3:::``
-    value (the library must strip it). ``related_parameters`` also publishes the §3.3 parameters
+    value (the library must strip it). ``related_parameters`` also publishes the parameters
     the library does not read (``/SDLF2/Misc/pOrg`` ...), as a real deployment has them.
+
+    ``generation`` picks which SDLF generation's deployment to reproduce (docs/sdlf-compatibility.md):
+
+    * ``"2.11"`` (default): the ``/SDLF2/`` and ``/SDLF/`` parameters of 2.11.x, plus the octagon
+      tables sdlf-foundations still creates (stage constructs of 2.11.2 use them);
+    * ``"2.6"``: the ``/SDLF/`` parameter names of SDLF up to 2.6 and the octagon tables, with
+      ``{team}-{pipeline}-{stage}`` registered ACTIVE in ``octagon-Pipelines-{env}``;
+    * ``"2.10"``: the deployment-instance scheme of 2.7 - 2.11.0 (``/sdlf/storage/...``,
+      ``/sdlf/dataset/...``, ``/sdlf/pipeline/...`` for ``storage_instance``, ``dataset_instance``
+      and one pipeline instance per stage, ``{pipeline}{stage}`` lower-cased), with the
+      dataset's pipeline-execution-history and manifests tables.
     """
     from datalake_library.aws.session import AwsSession
 
+    if generation not in GENERATIONS:
+        raise ValueError(f"generation must be one of {', '.join(GENERATIONS)}, got {generation!r}")
     if not team or not pipeline:
         raise ValueError("create_sdlf_environment needs a non-empty team and pipeline")
     stages = tuple(stages)
@@ -347,7 +400,7 @@ def create_sdlf_environment(
     related = (
         _related_parameters(team, pipeline, stages, org, domain, env, region, account) if related_parameters else {}
     )
-    unknown = omitted - publishable - set(related)
+    unknown = omitted - publishable - set(related) if generation == "2.11" else set()
     if unknown:
         # Checked before anything is created, so a typo never leaves a half-built account.
         raise ValueError(f"omit_parameters names parameters this environment does not publish: {sorted(unknown)}")
@@ -446,6 +499,30 @@ def create_sdlf_environment(
             parameters[names["stage_queue"]] = resources.queue_name
             parameters[names["stage_dlq"]] = resources.dlq_name
     parameters.update(related)
+    octagon_tables: dict[str, str] = {}
+    deployment_instances: dict[str, str] = {}
+    peh_table: str | None = None
+    if generation in ("2.6", "2.11"):
+        octagon_tables = _create_octagon_tables(ddb, team, pipeline, stages, env, suffix)
+        parameters.update(
+            {
+                "/SDLF2/Dynamo/TransformMapping": octagon_tables["Datasets"],
+                "/SDLF2/Dynamo/Datasets": octagon_tables["Datasets"],
+                "/SDLF2/Dynamo/Pipelines": octagon_tables["Pipelines"],
+            }
+        )
+    if generation == "2.6":
+        parameters = _v2_parameter_names(parameters)
+    elif generation == "2.10":
+        deployment_instances = {stage: f"{pipeline}{stage}".lower() for stage in stages}
+        peh_table = f"sdlf-{dataset_instance}-peh-{env}{suffix}"
+        _create_table(ddb, peh_table, [("id", "S")])
+        parameters = _instance_parameters(
+            parameters, stage_resources, storage_instance, dataset_instance, deployment_instances, peh_table
+        )
+    unknown_after = omitted - set(parameters)
+    if unknown_after:
+        raise ValueError(f"omit_parameters names parameters this environment does not publish: {sorted(unknown_after)}")
     for name in sorted(omitted):
         del parameters[name]
     for name, value in parameters.items():
@@ -472,7 +549,100 @@ def create_sdlf_environment(
         stages=stage_resources,
         parameters=parameters,
         session=aws,
+        generation=generation,
+        octagon_tables=octagon_tables,
+        storage_instance=storage_instance if generation == "2.10" else None,
+        dataset_instance=dataset_instance if generation == "2.10" else None,
+        deployment_instances=deployment_instances,
+        peh_table=peh_table,
     )
+
+
+#: The SDLF generations the kit can deploy (see ``create_sdlf_environment``).
+GENERATIONS = ("2.6", "2.10", "2.11")
+#: octagon objects sdlf-foundations creates a table for, and their key schema.
+_OCTAGON_KEYS: dict[str, list[tuple[str, str]]] = {
+    "Datasets": [("name", "S")],
+    "Pipelines": [("name", "S")],
+    "PipelineExecutionHistory": [("id", "S")],
+    "Events": [("id", "S")],
+    "Artifacts": [("id", "S")],
+    "Metrics": [("root", "S"), ("metric", "S")],
+}
+
+
+def _create_table(ddb: Any, name: str, keys: list[tuple[str, str]]) -> None:
+    ddb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": t} for k, t in keys],
+        KeySchema=[
+            {"AttributeName": k, "KeyType": "HASH" if index == 0 else "RANGE"} for index, (k, _) in enumerate(keys)
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _create_octagon_tables(
+    ddb: Any, team: str, pipeline: str, stages: Sequence[str], env: str, suffix: str
+) -> dict[str, str]:
+    """The octagon tables of sdlf-foundations, with each stage registered ACTIVE in Pipelines the
+    way sdlf-team's pipelines Lambda does (``{team}-{pipeline}-{stage}``)."""
+    tables = {obj: f"octagon-{obj}-{env}{suffix}" for obj in _OCTAGON_KEYS}
+    for obj, table in tables.items():
+        _create_table(ddb, table, _OCTAGON_KEYS[obj])
+    for stage in stages:
+        ddb.put_item(
+            TableName=tables["Pipelines"],
+            Item={
+                "name": {"S": f"{team}-{pipeline}-{stage}"},
+                "type": {"S": "TRANSFORMATION"},
+                "status": {"S": "ACTIVE"},
+                "pipeline": {"M": {"max_items_process": {"N": "100"}, "min_items_process": {"N": "1"}}},
+                "version": {"N": "1"},
+            },
+        )
+    return tables
+
+
+def _v2_parameter_names(parameters: dict[str, str]) -> dict[str, str]:
+    """The same deployment as SDLF <= 2.6 published it: every ``/SDLF2/`` name under ``/SDLF/``
+    (the domain key as ``/SDLF/KMS/KeyArn``, the raw bucket also as ``/SDLF/S3/CentralBucket``)."""
+    renamed = {name.replace("/SDLF2/", "/SDLF/", 1): value for name, value in parameters.items()}
+    if "/SDLF/S3/RawBucket" in renamed:
+        renamed["/SDLF/S3/CentralBucket"] = renamed["/SDLF/S3/RawBucket"]
+    return renamed
+
+
+def _instance_parameters(
+    parameters: dict[str, str],
+    stage_resources: Mapping[str, StageResources],
+    storage_instance: str,
+    dataset_instance: str,
+    deployment_instances: Mapping[str, str],
+    peh_table: str,
+) -> dict[str, str]:
+    """The deployment-instance parameters of 2.7 - 2.11.0 for the same resources."""
+    from datalake_library.parameters import INSTANCE_PARAMETERS as names
+
+    published = {
+        names["raw_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/RawBucket"],
+        names["stage_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/StageBucket"],
+        names["analytics_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/AnalyticsBucket"],
+        names["artifacts_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/ArtifactsBucket"],
+        names["peh_table"].format(instance=dataset_instance): peh_table,
+    }
+    if "/SDLF2/Dynamo/Manifests" in parameters:
+        published[names["manifests_table"].format(instance=dataset_instance)] = parameters["/SDLF2/Dynamo/Manifests"]
+    team_keys = [v for k, v in parameters.items() if k.startswith("/SDLF/KMS/") and k.endswith("/DataKeyId")]
+    if team_keys:
+        published[names["data_kms_key"].format(instance=dataset_instance)] = team_keys[0]
+    for stage, resources in stage_resources.items():
+        instance = deployment_instances[stage]
+        published[names["state_machine_arn"].format(instance=instance)] = resources.state_machine_arn
+        if resources.queue_name and resources.dlq_name:
+            published[names["stage_queue"].format(instance=instance)] = resources.queue_name
+            published[names["stage_dlq"].format(instance=instance)] = resources.dlq_name
+    return published
 
 
 def _related_parameters(
