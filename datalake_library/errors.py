@@ -170,6 +170,7 @@ def _parameter_not_found_type() -> type[ConfigurationError]:
                 return (parameter_not_found, (str(self),), {"attribute": self.attribute, "parameter": self.parameter})
 
         ParameterNotFoundError.__module__ = __name__
+        ParameterNotFoundError.__qualname__ = "ParameterNotFoundError"
         _parameter_not_found_class = ParameterNotFoundError
     return _parameter_not_found_class
 

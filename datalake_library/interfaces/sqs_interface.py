@@ -125,7 +125,7 @@ class SQSInterface(BaseInterface):
         sqs_client=None)``, recognised by its arguments (``datalake_library.interfaces._legacy``);
         then methods without a ``queue_url`` use that queue."""
         legacy = queue_name is not None or sqs_client is not None
-        if queue_name is None and pipeline is None and stage is None and is_queue_name(team):
+        if queue_name is None and not isinstance(pipeline, str) and stage is None and is_queue_name(team):
             legacy = True
             queue_name, team = team, None
         if legacy:
