@@ -180,16 +180,16 @@ def test_missing_parameter_is_catchable_every_generation_s_way(mocked_sdlf: Sdlf
         assert caught.value.response["Error"]["Code"] == "ParameterNotFound"
         assert isinstance(caught.value, ConfigurationError) and isinstance(caught.value, LookupError)
     with pytest.raises(ConfigurationError, match="/sdlf/pipeline/rStateMachine/nowhere"):
-        InstanceStateMachine(instance="nowhere").stage_state_machine
+        _ = InstanceStateMachine(instance="nowhere").stage_state_machine
 
 
 def test_instance_scheme_attribute_without_instance_names_the_problem(mocked_aws: None) -> None:
     from datalake_library.configuration.resource_configs import DynamoConfiguration
 
     with pytest.raises(ConfigurationError, match="pass instance="):
-        DynamoConfiguration().peh_table
+        _ = DynamoConfiguration().peh_table
     with pytest.raises(ConfigurationError, match="without instance="):
-        DynamoConfiguration(instance="x").object_metadata_table
+        _ = DynamoConfiguration(instance="x").object_metadata_table
     with pytest.raises(ConfigurationError, match="needs a non-empty team"):
         from datalake_library.configuration.resource_configs import KMSConfiguration
 
