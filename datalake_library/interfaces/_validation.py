@@ -72,6 +72,12 @@ def require_str(value: Any, argument: str, *, allow_empty: bool = False) -> str:
 
 
 def require_int(value: Any, argument: str, minimum: int, maximum: int) -> int:
+    """``value`` as an ``int`` within bounds. An integral ``Decimal`` is accepted: stage code passes
+    numbers read from DynamoDB (e.g. a pipeline's ``min_items_process``) straight through."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise errors.InvalidArgumentTypeError(
             f"{argument} must be an int, got {type(value).__name__}", argument=argument

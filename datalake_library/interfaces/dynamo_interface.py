@@ -225,7 +225,13 @@ class DynamoInterface(ManifestsMixin, BaseInterface):
         """
         if isinstance(items, Mapping) or not isinstance(items, Iterable):
             raise InvalidArgumentTypeError("items must be a list of dicts", argument="items")
+        items = list(items)
         written = [self._catalog_item(item) for item in items]
+        if self._config is not None:
+            # SDLF <= 2.11.0 stamped id/timestamp on the caller's dicts; the legacy form still does.
+            for item, stamped in zip(items, written, strict=True):
+                if isinstance(item, MutableMapping):
+                    item["id"], item["timestamp"] = stamped["id"], stamped["timestamp"]
         table = self.object_metadata_table
         unprocessed: list[dict[str, Any]] = []
         for start in range(0, len(written), BATCH_WRITE_SIZE):
