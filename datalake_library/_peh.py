@@ -14,7 +14,6 @@ which the two APIs add around this class.
 from __future__ import annotations
 
 import datetime
-import os
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -171,7 +170,9 @@ def context_session(run_in_context: str | None, region: str | None, profile: str
     import boto3
 
     if run_in_context == "FARGATE":
-        key, secret = os.environ.get("AWS_ACCESS_KEY"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        from datalake_library import settings
+
+        key, secret = settings.get("AWS_ACCESS_KEY"), settings.get("AWS_SECRET_ACCESS_KEY")
         if not key or not secret:
             raise ValueError("Environment variables AWS_ACCESS_KEY and AWS_SECRET_ACCESS_KEY are not set")
         return shared_session(

@@ -174,6 +174,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("BUCKET_TARGET", _text, None, "S3Configuration.destination_bucket (legacy SDLF)"),
         Setting("TARGET_ENCRYPTION_KEY", _text, None,
                 "S3Configuration.destination_encryption_key (legacy SDLF)"),
+        Setting("AWS_ACCESS_KEY", _text, None,
+                "access key of OctagonClient().with_run_fargate(True) / sdlf PipelineExecutionHistoryAPI('FARGATE') (legacy SDLF)"),
+        Setting("AWS_SECRET_ACCESS_KEY", _text, None, "the secret key that goes with AWS_ACCESS_KEY (legacy SDLF Fargate)"),
         # -- LetsData bridge --
         Setting("LETS_DATA_STAGE", _text, None, "Test or Prod (set by LetsData; unset or unknown: a warning)"),
         Setting("LETSDATA_IMPL_", _text, None,
