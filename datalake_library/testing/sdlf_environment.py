@@ -346,6 +346,7 @@ def create_sdlf_environment(
     analytics_bucket_as_arn: bool = False,
     related_parameters: bool = True,
     generation: str = "2.11",
+    octagon: bool | None = None,
     storage_instance: str = "dev",
     dataset_instance: str = "legislators",
 ) -> SdlfEnvironment:
@@ -362,8 +363,10 @@ def create_sdlf_environment(
 
     ``generation`` picks which SDLF generation's deployment to reproduce (docs/sdlf-compatibility.md):
 
-    * ``"2.11"`` (default): the ``/SDLF2/`` and ``/SDLF/`` parameters of 2.11.x, plus the octagon
-      tables sdlf-foundations still creates (stage constructs of 2.11.2 use them);
+    * ``"2.11"`` (default): the ``/SDLF2/`` and ``/SDLF/`` parameters of 2.11.x; with
+      ``octagon=True`` also the octagon tables sdlf-foundations still creates and their
+      ``/SDLF2/Dynamo/{TransformMapping,Datasets,Pipelines}`` parameters (the sdlf-stage-emrserverless,
+      -ecsfargate and -dataquality constructs of 2.11.2 use them);
     * ``"2.6"``: the ``/SDLF/`` parameter names of SDLF up to 2.6 and the octagon tables, with
       ``{team}-{pipeline}-{stage}`` registered ACTIVE in ``octagon-Pipelines-{env}``;
     * ``"2.10"``: the deployment-instance scheme of 2.7 - 2.11.0 (``/sdlf/storage/...``,
@@ -502,7 +505,9 @@ def create_sdlf_environment(
     octagon_tables: dict[str, str] = {}
     deployment_instances: dict[str, str] = {}
     peh_table: str | None = None
-    if generation in ("2.6", "2.11"):
+    if octagon is None:
+        octagon = generation == "2.6"
+    if octagon:
         octagon_tables = _create_octagon_tables(ddb, team, pipeline, stages, env, suffix)
         parameters.update(
             {

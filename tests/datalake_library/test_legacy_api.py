@@ -106,8 +106,14 @@ def test_dynamo_interface_with_a_configuration(sdlf26: SdlfEnvironment) -> None:
     assert DynamoInterface(configuration=DynamoConfiguration(), dynamodb_client=raw).dynamodb is raw
 
 
-def test_2_11_dynamo_interface_also_reads_the_legacy_tables(mocked_sdlf: SdlfEnvironment) -> None:
-    # 2.11 deployments publish /SDLF2/Dynamo/Pipelines too; 2.11 code may call the restored helpers
+def test_2_11_dynamo_interface_also_reads_the_legacy_tables(mocked_aws: None) -> None:
+    from datalake_library.testing.sdlf_environment import create_sdlf_environment
+    from tests.datalake_library.conftest import _clear_library_caches
+
+    # 2.11 deployments with the octagon tables publish /SDLF2/Dynamo/Pipelines too; 2.11 code may
+    # call the restored helpers
+    create_sdlf_environment(octagon=True)
+    _clear_library_caches()
     assert DynamoInterface().pipelines_table == "octagon-Pipelines-dev"
     assert DynamoInterface().get_pipelines_table_item("engineering-main-B")["name"] == "engineering-main-B"
 
