@@ -626,27 +626,26 @@ def _instance_parameters(
     deployment_instances: Mapping[str, str],
     peh_table: str,
 ) -> dict[str, str]:
-    """The deployment-instance parameters of 2.7 - 2.11.0 for the same resources."""
-    from datalake_library.parameters import INSTANCE_PARAMETERS as names
-
+    """The deployment-instance parameters of 2.7 - 2.11.0 for the same resources, named as the CDK
+    constructs publish them (written out here, independently of the library's table)."""
     published = {
-        names["raw_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/RawBucket"],
-        names["stage_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/StageBucket"],
-        names["analytics_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/AnalyticsBucket"],
-        names["artifacts_bucket"].format(instance=storage_instance): parameters["/SDLF2/S3/ArtifactsBucket"],
-        names["peh_table"].format(instance=dataset_instance): peh_table,
+        f"/sdlf/storage/rRawBucket/{storage_instance}": parameters["/SDLF2/S3/RawBucket"],
+        f"/sdlf/storage/rStageBucket/{storage_instance}": parameters["/SDLF2/S3/StageBucket"],
+        f"/sdlf/storage/rAnalyticsBucket/{storage_instance}": parameters["/SDLF2/S3/AnalyticsBucket"],
+        f"/sdlf/storage/rArtifactsBucket/{storage_instance}": parameters["/SDLF2/S3/ArtifactsBucket"],
+        f"/sdlf/dataset/rDynamoPipelineExecutionHistory/{dataset_instance}": peh_table,
     }
     if "/SDLF2/Dynamo/Manifests" in parameters:
-        published[names["manifests_table"].format(instance=dataset_instance)] = parameters["/SDLF2/Dynamo/Manifests"]
+        published[f"/sdlf/dataset/rDynamoManifests/{dataset_instance}"] = parameters["/SDLF2/Dynamo/Manifests"]
     team_keys = [v for k, v in parameters.items() if k.startswith("/SDLF/KMS/") and k.endswith("/DataKeyId")]
     if team_keys:
-        published[names["data_kms_key"].format(instance=dataset_instance)] = team_keys[0]
+        published[f"/sdlf/dataset/rKMSDataKey/{dataset_instance}"] = team_keys[0]
     for stage, resources in stage_resources.items():
         instance = deployment_instances[stage]
-        published[names["state_machine_arn"].format(instance=instance)] = resources.state_machine_arn
+        published[f"/sdlf/pipeline/rStateMachine/{instance}"] = resources.state_machine_arn
         if resources.queue_name and resources.dlq_name:
-            published[names["stage_queue"].format(instance=instance)] = resources.queue_name
-            published[names["stage_dlq"].format(instance=instance)] = resources.dlq_name
+            published[f"/sdlf/pipeline/rQueueRoutingStep/{instance}"] = resources.queue_name
+            published[f"/sdlf/pipeline/rDeadLetterQueueRoutingStep/{instance}"] = resources.dlq_name
     return published
 
 
