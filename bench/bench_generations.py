@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 UPSTREAM_DIR_ENV = "SDLF_UPSTREAM_DIR"
 #: generation -> (deployment the kit builds, baseline checkout directory name)
 GENERATIONS = {"2.6": ("2.6", "g26"), "2.10": ("2.10", "g211"), "2.11": ("2.11", "head")}
+LABELS = {"2.6": "<= 2.6 (octagon)", "2.10": "2.7-2.11.0 (sdlf)", "2.11": "2.11.x (DataLakeClient)"}
 
 
 def _measure(layer: Path, generation: str, endpoint: str) -> dict[str, object]:
@@ -70,14 +71,14 @@ def run() -> list[Row]:
             baseline_layer = upstream / checkout / "sdlf-datalakeLibrary" / "python"
             for side, layer in (("ours", REPO), ("sdlf", baseline_layer)):
                 if side == "sdlf" and not baseline_layer.is_dir():
-                    measured[side] = {"error": f"baseline skipped: no SDLF {generation} checkout at {baseline_layer}"}
+                    measured[side] = {"error": f"baseline skipped: no SDLF {LABELS[generation]} layer at {baseline_layer}"}
                     continue
                 server.reset()
                 create_sdlf_environment(endpoint_url=server.endpoint_url, generation=deployment)
                 measured[side] = _measure(layer, generation, server.endpoint_url)
             ours, sdlf = measured["ours"], measured["sdlf"]
             if "error" in ours:
-                rows.append((f"{generation} warm Lambda", "FAILED", "-", str(ours["error"])))
+                rows.append((f"{LABELS[generation]} warm Lambda", "FAILED", "-", str(ours["error"])))
                 continue
             note = str(sdlf["error"]) if "error" in sdlf else ""
             for key, unit, label in (("requests", "", "AWS requests/invocation"), ("ssm", "", "SSM requests/invocation"), ("ms", " ms", "ms/invocation (median)")):
@@ -87,7 +88,7 @@ def run() -> list[Row]:
                     value = ours[key]
                     assert isinstance(base, int | float) and isinstance(value, int | float)
                     ratio = f"x{value / base:.2f}" if base else ("same (0)" if not value else "n/a (baseline 0)")
-                rows.append((f"{generation} warm stage Lambda: {label}", _cell(ours, key, unit), _cell(sdlf, key, unit), ratio))
+                rows.append((f"{LABELS[generation]}: {label}", _cell(ours, key, unit), _cell(sdlf, key, unit), ratio))
     return rows
 
 
