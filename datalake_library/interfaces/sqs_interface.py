@@ -202,8 +202,8 @@ class SQSInterface(BaseInterface):
         and returns only the ones it deleted or cannot tell (see :meth:`_hand_over`): a message SQS
         would not delete stays on the queue instead; ``delete=False`` leaves deleting to
         :meth:`delete_messages` (at-least-once)."""
-        require_int(max_num_messages, "max_num_messages", 1, SQS_BATCH)
-        require_int(wait_time_seconds, "wait_time_seconds", 0, 20)
+        max_num_messages = require_int(max_num_messages, "max_num_messages", 1, SQS_BATCH)
+        wait_time_seconds = require_int(wait_time_seconds, "wait_time_seconds", 0, 20)
         url = self._queue_url(queue_url)
         kwargs: dict[str, Any] = {
             "QueueUrl": url,
@@ -329,8 +329,8 @@ class SQSInterface(BaseInterface):
         messages are already deleted, so returning them is the only way not to lose them); when
         nothing was received yet, the error is raised and every message is still on the queue.
         """
-        require_int(min_items_process, "min_items_process", 0, 2**31)
-        require_int(max_items_process, "max_items_process", 1, 2**31)
+        min_items_process = require_int(min_items_process, "min_items_process", 0, 2**31)
+        max_items_process = require_int(max_items_process, "max_items_process", 1, 2**31)
         url = self._queue_url(queue_url)
         try:
             attributes = self.sqs.get_queue_attributes(
@@ -415,7 +415,7 @@ class SQSInterface(BaseInterface):
         """
         if isinstance(messages, str | bytes | Mapping) or not isinstance(messages, Sequence):
             raise InvalidArgumentTypeError("messages must be a list", argument="messages")
-        require_int(batch_size, "batch_size", 1, SQS_BATCH)
+        batch_size = require_int(batch_size, "batch_size", 1, SQS_BATCH)
         require_str(group_id, "group_id")
         url = self._queue_url(queue_url)
         bodies = [_encode_body(m, f"messages[{i}]", strict=False) for i, m in enumerate(messages)]

@@ -235,6 +235,21 @@ def test_receive_min_max_batches(mocked_sdlf, available, expected) -> None:
     assert depth(url) == available - expected
 
 
+def test_receive_min_max_takes_decimal_limits_read_from_dynamodb(mocked_sdlf) -> None:
+    """SDLF routing Lambdas pass a pipeline's min/max items straight from DynamoDB (Decimal)."""
+    from decimal import Decimal
+
+    session, recorder = counting_session()
+    sqs = SQSInterface("engineering", pipeline="main", stage="B", session=session)
+    url = sqs.stage_queue_url
+    sqs.send_batch_messages_to_fifo_queue([f"d{i}" for i in range(12)], 10, "engineering-main", url)
+    recorder.reset()
+    bodies = sqs.receive_min_max_messages(Decimal(2), Decimal(5), url)
+    assert sorted(bodies) == ["d0", "d1", "d2", "d3", "d4"]
+    assert [c.params["MaxNumberOfMessages"] for c in recorder.named("ReceiveMessage")] == [5]
+    assert depth(url) == 7
+
+
 def test_receive_min_max_needs_min_and_honours_queue_url(mocked_sdlf) -> None:
     session, recorder = counting_session()
     sqs = SQSInterface("engineering", pipeline="main", stage="B", session=session)
