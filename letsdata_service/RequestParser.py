@@ -10,7 +10,7 @@ from typing import Any
 from letsdata_service.function_table import SERVICE_MODULES
 from letsdata_service.Service import AUTH_KEYS, InterfaceNames, LetsDataAuthParams, ServiceRequest
 from letsdata_utils.logging_utils import logger
-from letsdata_utils.validations import letsdata_fail
+from letsdata_utils.validations import echo, letsdata_fail
 
 _KNOWN_INTERFACES = ", ".join(m.name for m in InterfaceNames)
 _ENVELOPE_KEYS = frozenset({"requestId", "interface", "function", "letsdataAuth", "data", "batchedData"})
@@ -59,7 +59,7 @@ def getServiceRequest(event: Any) -> ServiceRequest:
                       f"{type(interface_value).__name__}")
     interface = _INTERFACES_BY_VALUE.get(interface_value.lower())
     if interface is None:
-        letsdata_fail(f"invalid interface {interface_value!r} - expected one of {_KNOWN_INTERFACES} (case-insensitive)")
+        letsdata_fail(f"invalid interface {echo(interface_value, quote=True)} - expected one of {_KNOWN_INTERFACES} (case-insensitive)")
     if "function" not in event:
         letsdata_fail("missing key 'function' in lambda event")
     if logger.isEnabledFor(logging.DEBUG):

@@ -7,6 +7,7 @@ Every per-interface factory module (``SingleFileParserService`` ...) is a one-li
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,6 @@ from letsdata_service import registry
 from letsdata_service.function_table import FunctionSpec, lookup, validate_data
 from letsdata_service.Service import InterfaceNames, LetsDataAuthParams, ServiceRequest
 from letsdata_utils.errors import LetsDataImplementationError
-from letsdata_utils.logging_utils import logger
 from letsdata_utils.request_utils import exception_body, getJsonObject, success_body
 from letsdata_utils.validations import letsdata_fail
 
@@ -45,12 +45,51 @@ class FunctionRequest(ServiceRequest):
     def execute(self) -> object:
         return bound_method(self.spec)(*self.args)
 
+    def run(self) -> Any:
+        """:meth:`execute` and the conversion to JSON data (both may run user code)."""
+        return getJsonObject(self.execute())
+
+
+class BatchProgress:
+    """The per-item bodies of a batch as they complete; :meth:`stop` ends it early (the deadline).
+
+    The batch may run on a worker thread while the handler waits; the lock makes "stop" and "one
+    more item" exclusive, so after :meth:`stop` no item starts and the bodies returned are final.
+    """
+
+    __slots__ = ("_lock", "bodies", "started", "stopped")
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.started = 0  # items started (the last one may still be running)
+        self.stopped = False
+        self._lock = threading.Lock()
+
+    def may_start(self) -> bool:
+        with self._lock:
+            if self.stopped:
+                return False
+            self.started += 1
+            return True
+
+    def add(self, body: dict[str, Any]) -> None:
+        with self._lock:
+            if not self.stopped:
+                self.bodies.append(body)
+
+    def stop(self) -> list[dict[str, Any]]:
+        with self._lock:
+            self.stopped = True
+            return list(self.bodies)
+
 
 class BatchFunctionRequest(ServiceRequest):
     """A ``batchedData`` call: each item is validated, run and serialised on its own.
 
     :meth:`execute` returns the list of per-item bodies (``{"statusCode": "SUCCESS", "data": ...}`` or
-    the error body), already JSON-ready; a failing item never affects the others.
+    the error body), already JSON-ready; a failing item never affects the others: any exception
+    (``SystemExit``, ``asyncio.CancelledError``, ... everything but ``KeyboardInterrupt``) becomes
+    that item's error body.
     """
 
     result_is_serialised = True
@@ -62,20 +101,24 @@ class BatchFunctionRequest(ServiceRequest):
         self.items = items
 
     def execute(self) -> list[dict[str, Any]]:
+        progress = BatchProgress()
+        self.run(progress)
+        return progress.bodies
+
+    def run(self, progress: BatchProgress) -> None:
+        """Run the items in order, adding each body to ``progress``; stops early when it is stopped."""
         method = bound_method(self.spec)
-        results: list[dict[str, Any]] = []
-        failed = 0
         for index, item in enumerate(self.items):
+            if not progress.may_start():
+                return
             try:
                 args = validate_data(self.spec, item, f"batchedData[{index}]")
-                results.append(success_body(getJsonObject(method(*args))))
-            except Exception as err:
-                failed += 1
-                results.append(exception_body(err))
-        if failed:
-            logger.warning("letsdata batch - %s: %d of %d items failed", self.log_context(), failed,
-                           len(self.items))
-        return results
+                body = success_body(getJsonObject(method(*args)))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as err:  # noqa: BLE001 - SystemExit, CancelledError ...: this item's error
+                body = exception_body(err)
+            progress.add(body)
 
 
 def build_service_request(interface: InterfaceNames, requestId: Any, letsDataAuth: Any, interfaceName: Any,

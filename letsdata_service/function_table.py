@@ -23,7 +23,7 @@ from letsdata_service.interface_table import INTERFACES
 from letsdata_service.Service import InterfaceNames
 from letsdata_utils.errors import LetsDataRequestError
 from letsdata_utils.logging_utils import logger
-from letsdata_utils.validations import letsdata_fail
+from letsdata_utils.validations import echo, letsdata_fail
 
 DATA = "data"
 NESTED = "data.data"
@@ -184,7 +184,7 @@ def lookup(interface: InterfaceNames, function: object) -> FunctionSpec:
         letsdata_fail(f"invalid function - lambda event requires function to be a str, got {type(function).__name__}")
     spec = FUNCTIONS[interface].get(function)
     if spec is None:
-        letsdata_fail(f"lambda event - invalid functionName {function} for interface {interface.name} "
+        letsdata_fail(f"lambda event - invalid functionName {echo(function)} for interface {interface.name} "
                       f"(expected one of {', '.join(function_names(interface))})")
     return spec
 

@@ -28,6 +28,14 @@ class LetsDataSerializationError(LetsDataError, TypeError):
     """A return value cannot be put on the wire as JSON; the message names the offending path."""
 
 
+class LetsDataTimeoutError(LetsDataError):
+    """A request (or a ``batchedData`` item) could not finish before the invocation's deadline."""
+
+
+class LetsDataResponseTooLargeError(LetsDataError):
+    """A result does not fit in Lambda's response size limit."""
+
+
 #: ``errorType`` reported on the wire for bridge errors (the original raised bare ``Exception``).
 WIRE_ERROR_TYPE = "Exception"
 

@@ -201,19 +201,37 @@ def test_stage_is_optional_and_any_case(monkeypatch: pytest.MonkeyPatch, stage: 
 
 
 @pytest.mark.usefixtures("recording_impls")
-def test_logs_ids_at_info_and_payload_only_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+def test_successful_requests_log_nothing_at_info_and_ids_and_payload_only_at_debug(
+        caplog: pytest.LogCaptureFixture) -> None:
     event = valid_request("KinesisRecordReader.parseMessage")
     secret_fragment = event["data"]["data"][40:90]
+    ids = f"requestId={event['requestId']}, interface=KinesisRecordReader, function=parseMessage"
+    lambda_handler(event, None)  # first use: the one-off "implementation loaded" line
+    caplog.clear()
     with caplog.at_level("INFO", logger="letsdata"):
-        lambda_handler(event, None)
-    info_text = "\n".join(r.getMessage() for r in caplog.records)
-    assert f"requestId={event['requestId']}, interface=KinesisRecordReader, function=parseMessage" in info_text
-    assert secret_fragment not in info_text
+        for _ in range(3):
+            lambda_handler(event, None)
+    assert [r.getMessage() for r in caplog.records] == []  # no per-request line at INFO
     caplog.clear()
     with caplog.at_level("DEBUG", logger="letsdata"):
         lambda_handler(event, None)
+    id_records = [r for r in caplog.records if ids in r.getMessage()]
+    assert id_records and all(r.levelname == "DEBUG" for r in id_records)
     debug_records = [r for r in caplog.records if secret_fragment in r.getMessage()]
     assert debug_records and all(r.levelname == "DEBUG" for r in debug_records)
+
+
+@pytest.mark.usefixtures("recording_impls")
+def test_a_failed_request_is_one_warning_with_its_id_and_no_payload(caplog: pytest.LogCaptureFixture) -> None:
+    event = valid_request("KinesisRecordReader.parseMessage")
+    event["data"]["shardId"] = 5
+    secret_fragment = event["data"]["data"][40:90]
+    with caplog.at_level("INFO", logger="letsdata"):
+        lambda_handler(event, None)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"letsdata_lambda_function error - requestId={event['requestId']}, errorType=Exception "
+                    "(LetsDataAssertionError)")]
+    assert secret_fragment not in caplog.text
 
 
 def test_importing_the_handler_loads_neither_pyspark_boto3_nor_moto() -> None:
