@@ -180,7 +180,7 @@ class Conversions:
     with a reason. ``fallback`` handles types no rule matches. ``keys`` converts non-str dict keys.
     """
 
-    def __init__(self, name: str, rules: tuple[tuple[type | tuple[type, ...], Converter], ...],
+    def __init__(self, name: str, rules: tuple[tuple[Any, Converter], ...],
                  fallback: Converter, keys: Converter) -> None:
         self.name = name
         self.rules = rules
@@ -261,7 +261,7 @@ _BINARY = (bytes, bytearray, memoryview)
 WIRE = Conversions(
     "wire",
     ((Enum, _enum_value), (_BINARY, _refuse_binary), (_DATES, _iso), (Decimal, _decimal_number),
-     (set | frozenset, _sorted_list)),
+     ((set, frozenset), _sorted_list)),
     fallback=_object_attributes,
     keys=_wire_key,
 )
@@ -270,7 +270,7 @@ WIRE = Conversions(
 #: (sorted) lists, binary data as base64 text; anything else is a ``TypeError``.
 PAYLOAD = Conversions(
     "payload",
-    ((_dt.datetime | _dt.date, _iso), (Decimal, _decimal_number), (set | frozenset, _sorted_list),
+    (((_dt.datetime, _dt.date), _iso), (Decimal, _decimal_number), ((set, frozenset), _sorted_list),
      (_BINARY, _base64_text)),
     fallback=_type_error,
     keys=_payload_key,
@@ -289,81 +289,72 @@ def to_json_value(value: Any, conversions: Conversions = WIRE) -> Any:
     limited by memory, not by the interpreter's recursion limit. Numbers are not range-checked here:
     :func:`encode_strict` does that.
     """
-    t = type(value)
-    if t in SCALARS:
+    if type(value) in SCALARS:
         return value
     box: list[Any] = [None]
+    # A frame is (value, where to store its conversion, under which key/index, its path node), or
+    # (id, _EXIT, None, None): the container with that id is finished (cycle detection).
     stack: list[tuple[Any, Any, Any, _PathNode]] = [(value, box, 0, None)]
     active: set[int] = set()
+    kinds = conversions._kinds
     kind_of = conversions.kind_of
     pop = stack.pop
     push = stack.append
+    scalars = SCALARS
     while stack:
         item, out, key, path = pop()
         if out is _EXIT:
             active.discard(item)
             continue
         t = type(item)
-        if t in SCALARS:
-            out[key] = item
+        found = kinds.get(t)
+        kind, converter = found if found is not None else kind_of(t)
+        if kind == _SCALAR_SUBCLASS:
+            out[key] = _exact_scalar(item)
             continue
-        kind, converter = kind_of(t)
-        if kind == _DICT:
-            marker = id(item)
-            if marker in active:
-                raise JsonCodecError("circular reference", _path_text(path), t.__name__, f"a {t.__name__} contains itself")
-            active.add(marker)
-            push((marker, _EXIT, None, None))
-            new: dict[Any, Any] = {}
+        marker = id(item)
+        if marker in active:
+            raise JsonCodecError("circular reference", _path_text(path), t.__name__, f"a {t.__name__} contains itself")
+        if kind == _VALUE:
+            assert converter is not None
+            try:
+                item = converter(item)
+            except _Reject as exc:
+                raise JsonCodecError(exc.reason, _path_text(path), t.__name__, exc.advice) from None
+            t = type(item)
+            if t in scalars:
+                out[key] = item
+                continue
+            if converter is not _object_attributes:  # e.g. an enum whose value is a list: convert that
+                active.add(marker)
+                push((marker, _EXIT, None, None))
+                push((item, out, key, path))
+                continue
+            new = item  # a fresh dict of the object's public attributes, with str keys: convert in place
             out[key] = new
-            pending = []
+            children = [(v, new, k, (path, k)) for k, v in new.items() if type(v) not in scalars]
+        elif kind == _DICT:
+            new = {}
+            out[key] = new
+            children = []
             for k, v in item.items():
                 if type(k) is not str:
                     try:
                         k = conversions.keys(k)
                     except _Reject as exc:
                         raise JsonCodecError(exc.reason, _path_text(path), type(k).__name__, exc.advice) from None
-                if type(v) in SCALARS:
-                    new[k] = v
-                else:
-                    new[k] = None
-                    pending.append((v, new, k, (path, k)))
-            pending.reverse()  # the stack is LIFO: visit children in document order
-            stack.extend(pending)
-        elif kind == _LIST:
-            marker = id(item)
-            if marker in active:
-                raise JsonCodecError("circular reference", _path_text(path), t.__name__, f"a {t.__name__} contains itself")
-            lst = list(item)
-            out[key] = lst
-            for i in range(len(lst) - 1, -1, -1):
-                if type(lst[i]) not in SCALARS:
-                    break
-            else:
-                continue  # only scalars (e.g. an embedding vector): done
+                new[k] = v
+                if type(v) not in scalars:
+                    children.append((v, new, k, (path, k)))
+        else:  # _LIST
+            new_list = list(item)
+            out[key] = new_list
+            children = [(v, new_list, i, (path, i)) for i, v in enumerate(new_list) if type(v) not in scalars]
+        if children:
             active.add(marker)
             push((marker, _EXIT, None, None))
-            for i in range(len(lst) - 1, -1, -1):
-                v = lst[i]
-                if type(v) not in SCALARS:
-                    push((v, lst, i, (path, i)))
-        elif kind == _SCALAR_SUBCLASS:
-            out[key] = _exact_scalar(item)
-        else:
-            assert converter is not None
-            marker = id(item)
-            if marker in active:
-                raise JsonCodecError("circular reference", _path_text(path), t.__name__, f"a {t.__name__} contains itself")
-            try:
-                replacement = converter(item)
-            except _Reject as exc:
-                raise JsonCodecError(exc.reason, _path_text(path), t.__name__, exc.advice) from None
-            if type(replacement) in SCALARS:
-                out[key] = replacement
-                continue
-            active.add(marker)  # an object converted to a dict of its attributes may contain itself
-            push((marker, _EXIT, None, None))
-            push((replacement, out, key, path))
+            children.reverse()  # the stack is LIFO: visit children in document order
+            stack.extend(children)
     return box[0]
 
 

@@ -17,7 +17,11 @@ from typing import Any
 from datalake_library.json_codec import JsonCodecError, encode_strict
 from letsdata_service.deadline import DEADLINE_MARGIN_MS, run_before
 from letsdata_service.dispatch import BatchFunctionRequest, BatchProgress, FunctionRequest
-from letsdata_utils.errors import LetsDataResponseTooLargeError, LetsDataSerializationError, LetsDataTimeoutError
+from letsdata_utils.errors import (
+    LetsDataResponseTooLargeError,
+    LetsDataSerializationError,
+    LetsDataTimeoutError,
+)
 from letsdata_utils.logging_utils import logger
 from letsdata_utils.request_utils import exception_body, return200Response
 from letsdata_utils.response_limits import RESPONSE_LIMIT_BYTES, items_to_replace, runtime_ensure_ascii

@@ -18,12 +18,12 @@ rules, per failure, are in docs/sdlf-downloads.md (section "Receiving messages")
 
 from __future__ import annotations
 
-import json
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from datalake_library import json_codec
 from datalake_library.errors import (
     BatchOperationError,
     DatalakeLibraryError,
@@ -33,7 +33,6 @@ from datalake_library.errors import (
 from datalake_library.interfaces._legacy import is_legacy_log_level, is_queue_name
 from datalake_library.interfaces._validation import require_int, require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
-from datalake_library.interfaces.states_interface import StatesInterface
 
 __all__ = ["ReceivedBodies", "SQSInterface"]
 
@@ -57,8 +56,8 @@ def _encode_body(message: Any, argument: str = "message", strict: bool = True) -
         return message
     if isinstance(message, Mapping | list | tuple):
         try:
-            return json.dumps(message, default=StatesInterface.json_serial)
-        except (TypeError, ValueError) as exc:
+            return json_codec.dumps(message)
+        except json_codec.JsonCodecError as exc:
             raise InvalidArgumentTypeError(
                 f"{argument} cannot be JSON-encoded: {exc}", argument=argument
             ) from exc

@@ -6,13 +6,10 @@ Step Functions limit (262,144 bytes of UTF-8) before calling AWS.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
+from datalake_library import json_codec
 from datalake_library.errors import InvalidArgumentTypeError, PayloadTooLargeError
 from datalake_library.interfaces._legacy import is_legacy_log_level
 from datalake_library.interfaces._validation import (
@@ -21,6 +18,7 @@ from datalake_library.interfaces._validation import (
     translate_client_error,
 )
 from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
+from datalake_library.json_codec import PAYLOAD
 
 __all__ = ["MAX_INPUT_BYTES", "StatesInterface"]
 
@@ -74,24 +72,16 @@ class StatesInterface(BaseInterface):
 
     @staticmethod
     def json_serial(obj: Any) -> Any:
-        """``json.dumps`` default for payload values JSON cannot encode natively.
+        """``json.dumps`` default for payload values JSON cannot encode natively (SDLF's public helper).
 
-        datetime/date -> ``isoformat()``; Decimal -> int when integral, else float; set/frozenset
-        -> list (sorted when the elements are comparable, so the output is deterministic);
-        bytes -> **base64** text (lossless for any bytes; decode with ``base64.b64decode``).
+        datetime/date -> ``isoformat()`` (as upstream); Decimal -> int when integral, else float;
+        set/frozenset -> list (sorted when the elements are comparable, so the output is
+        deterministic); bytes -> **base64** text (lossless; decode with ``base64.b64decode``). Anything
+        else raises ``TypeError("Type <type> not serializable")``. The table is
+        :data:`datalake_library.json_codec.PAYLOAD`, the one every AWS payload of the package uses.
+        A non-finite Decimal becomes a non-finite float here; the payload encoders reject it.
         """
-        if isinstance(obj, datetime | date):
-            return obj.isoformat()
-        if isinstance(obj, Decimal):
-            return int(obj) if obj == obj.to_integral_value() else float(obj)
-        if isinstance(obj, set | frozenset):
-            try:
-                return sorted(obj)
-            except TypeError:
-                return list(obj)
-        if isinstance(obj, bytes | bytearray | memoryview):
-            return base64.b64encode(bytes(obj)).decode("ascii")
-        raise TypeError(f"Type {type(obj)} not serializable")
+        return PAYLOAD.default(obj)
 
     def encode_input(self, message: Any) -> str:
         """The JSON ``input`` for ``message``; raises before any AWS call when it is too large."""
@@ -101,8 +91,8 @@ class StatesInterface(BaseInterface):
                 "Pass a dict to start the execution with a JSON object input."
             )
         try:
-            payload = json.dumps(message, default=self.json_serial)
-        except (TypeError, ValueError) as exc:
+            payload = json_codec.dumps(message)
+        except json_codec.JsonCodecError as exc:
             raise InvalidArgumentTypeError(
                 f"message cannot be JSON-encoded: {exc}", argument="message"
             ) from exc
