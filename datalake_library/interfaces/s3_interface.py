@@ -11,7 +11,6 @@ evicted first (``_download_budget``). The download root is ``$DATALAKE_DOWNLOAD_
 from __future__ import annotations
 
 import io
-import json
 import os
 import stat
 import threading
@@ -19,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
+from datalake_library import json_codec
 from datalake_library import settings
 from datalake_library.datalake_exceptions import ObjectDeleteFailedException
 from datalake_library.errors import (
@@ -438,5 +438,5 @@ class S3Interface(BaseInterface):
         except _client_error() as exc:
             raise translate_client_error(exc, f"s3://{bucket}") from exc
         if failures:
-            raise ObjectDeleteFailedException(json.dumps(failures, default=str), failed=failures)
+            raise ObjectDeleteFailedException(json_codec.dumps(failures), failed=failures)
         return deleted
