@@ -101,7 +101,7 @@ def items_to_replace(sizes: list[int], fixed_bytes: int, replacement_bytes: int,
     if total <= limit:
         return []
     chosen: list[int] = []
-    for index in sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True):
+    for index in sorted(range(len(sizes)), key=lambda i: (sizes[i], i), reverse=True):  # later items first on ties
         if sizes[index] <= replacement_bytes:
             break
         total -= sizes[index] - replacement_bytes
