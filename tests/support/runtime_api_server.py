@@ -109,11 +109,16 @@ class RuntimeApiServer:
         self._thread.join(timeout=5)
 
     # -- test API --------------------------------------------------------------------------------
-    def submit(self, event: Any, request_id: str | None = None) -> str:
-        """Queue ``event`` (JSON-serialisable, or raw bytes) for the next ``/invocation/next``."""
+    def submit(self, event: Any, request_id: str | None = None, deadline_seconds: float | None = None) -> str:
+        """Queue ``event`` (JSON-serialisable, or raw bytes) for the next ``/invocation/next``.
+
+        ``deadline_seconds`` (default: the server's) is the invocation's timeout as the client sees it
+        in ``Lambda-Runtime-Deadline-Ms``, counted from now.
+        """
         body = event if isinstance(event, bytes) else json.dumps(event).encode("utf-8")
         request_id = request_id or str(uuid.uuid4())
-        deadline_ms = int((time.time() + self._deadline_seconds) * 1000)
+        seconds = self._deadline_seconds if deadline_seconds is None else deadline_seconds
+        deadline_ms = int((time.time() + seconds) * 1000)
         self._pending.put(Invocation(request_id, body, deadline_ms))
         return request_id
 
@@ -223,9 +228,9 @@ class LambdaProcess:
         self.proc = proc
         self.log_path = log_path
 
-    def invoke(self, event: Any, timeout: float = 60.0) -> InvocationResult:
+    def invoke(self, event: Any, timeout: float = 60.0, deadline_seconds: float | None = None) -> InvocationResult:
         """Queue one event and wait for the client's result; a timeout includes the client's log."""
-        request_id = self.server.submit(event)
+        request_id = self.server.submit(event, deadline_seconds=deadline_seconds)
         try:
             return self.server.result(request_id, timeout=timeout)
         except TimeoutError as exc:
