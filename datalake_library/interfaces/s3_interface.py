@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from datalake_library import json_codec
-from datalake_library import settings
+from datalake_library import json_codec, settings
 from datalake_library.datalake_exceptions import ObjectDeleteFailedException
 from datalake_library.errors import (
     DownloadError,
