@@ -16,7 +16,10 @@
   100 requests. Measured in-process (handler only) and through the real ``awslambdaric`` client
   against the Runtime API test server, where each request also pays an invocation round trip as
   one platform invocation per record does (on Lambda that round trip is milliseconds, here about
-  0.3 ms on loopback). Target: >= 10x lower per record, through the runtime client.
+  0.3 ms on loopback). Target: >= 10x lower per record, through the runtime client. The runtime
+  client passes a real context, so these requests take the deadline path (worker thread).
+* **deadline hand-off** — the same single request with a context reporting the remaining time
+  (user code on the worker thread, as on Lambda) versus no context (calling thread).
 
 Figures are medians of interleaved repeats; ratios compare against the baseline of the same run.
 """
@@ -255,6 +258,13 @@ def original_handler(event: Any, context: Any) -> dict[str, Any]:
 
 
 # -- measurement ----------------------------------------------------------------------------------
+class _LambdaLikeContext:
+    """Reports plenty of time left, as Lambda's context does early in an invocation."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
 @contextlib.contextmanager
 def _null_sink(root_level: int) -> Iterator[None]:
     """Route every log record and stdout to os.devnull (formatted, as Lambda's root handler would)."""
@@ -336,11 +346,18 @@ def measure_in_process(calls: int = 2000, repeats: int = 7) -> list[Row]:
             with _null_sink(logging.DEBUG):
                 return _per_call_us(lambda: original_handler(event, None), calls)
 
+        clock = _LambdaLikeContext()
+
+        def ours_with_deadline() -> float:
+            with _null_sink(logging.WARNING):
+                return _per_call_us(lambda: lambda_handler(event, clock), calls)
+
         def batch_per_record() -> float:
             with _null_sink(logging.WARNING):
                 return _per_call_us(lambda: lambda_handler(batched, None), max(1, calls // BATCH)) / BATCH
 
         ours_us, baseline_us = _interleaved(ours, baseline, repeats)
+        deadline_us, plain_us = _interleaved(ours_with_deadline, ours, repeats)
         batch_us, single_us = _interleaved(batch_per_record, ours, repeats)
     finally:
         registry.reset_implementations()
@@ -350,6 +367,12 @@ def measure_in_process(calls: int = 2000, repeats: int = 7) -> list[Row]:
             f"{ours_us:.1f}",
             f"{baseline_us:.1f} (original path)",
             f"{baseline_us / ours_us:.1f}x less (target >= 3x)",
+        ),
+        (
+            "handler overhead with a deadline context (worker thread), same request (us/request)",
+            f"{deadline_us:.1f}",
+            f"{plain_us:.1f} (no context: calling thread)",
+            f"+{deadline_us - plain_us:.1f} us for the deadline hand-off",
         ),
         (
             f"per record, batchedData x{BATCH}, in-process handler only (us/record)",

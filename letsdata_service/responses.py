@@ -28,7 +28,6 @@ from letsdata_utils.response_limits import RESPONSE_LIMIT_BYTES, items_to_replac
 
 #: Upper bound of the JSON size of the short error that replaces a batch item too large to send.
 REPLACEMENT_BYTES = 2048
-_SUCCESS_BODY_BYTES = len('{"statusCode": "SUCCESS", "data": }')
 _envelope_bytes: dict[bool, int] = {}
 
 
@@ -82,12 +81,22 @@ def single_response(request: FunctionRequest, remaining_ms: float | None) -> dic
 
 def _item_size(body: dict[str, Any], ensure_ascii: bool) -> tuple[dict[str, Any], int]:
     """``body`` (or the error replacing it, when its data is not strict JSON) and its JSON size."""
-    if body.get("statusCode") == "SUCCESS":
-        try:
-            return body, encode_strict(body["data"], ensure_ascii)[1] + _SUCCESS_BODY_BYTES
-        except JsonCodecError as exc:
-            body = exception_body(LetsDataSerializationError(f"getJsonObject - {exc}"))
-    return body, encode_strict(body, ensure_ascii)[1]
+    try:
+        return body, encode_strict(body, ensure_ascii)[1]
+    except JsonCodecError as exc:  # only a success body can fail: error bodies hold cut, sendable text
+        where = "$" + exc.path.removeprefix("$.data")  # the path inside the item's result
+        reason = f"{exc.reason} at {where}: {exc.advice}" if exc.advice else f"{exc.reason} at {where}"
+        body = exception_body(LetsDataSerializationError(f"getJsonObject - {reason}"))
+        return body, encode_strict(body, ensure_ascii)[1]
+
+
+def _fits_whole(bodies: list[dict[str, Any]], ensure_ascii: bool) -> bool:
+    """The common case in one encoder call: every item is strict JSON and the whole response fits."""
+    try:
+        size = encode_strict(bodies, ensure_ascii)[1]
+    except JsonCodecError:
+        return False
+    return size + _envelope_overhead(ensure_ascii) <= RESPONSE_LIMIT_BYTES
 
 
 def batch_response(request: BatchFunctionRequest, remaining_ms: float | None) -> dict[str, Any]:
@@ -107,6 +116,17 @@ def batch_response(request: BatchFunctionRequest, remaining_ms: float | None) ->
             bodies.append(exception_body(LetsDataTimeoutError(
                 f"letsdata timeout - {label} batchedData[{index}] {what}: {_timeout_text(remaining_ms or 0)}")))
     ensure_ascii = runtime_ensure_ascii()
+    if not _fits_whole(bodies, ensure_ascii):
+        _fit_items(request, bodies, ensure_ascii)
+    failed = sum(1 for body in bodies if body["statusCode"] != "SUCCESS")
+    if failed:
+        logger.warning("letsdata batch - %s: %d of %d items failed", request.log_context(), failed, total)
+    return return200Response(bodies)
+
+
+def _fit_items(request: BatchFunctionRequest, bodies: list[dict[str, Any]], ensure_ascii: bool) -> None:
+    """Item by item: errors for results that are not strict JSON, then for the largest until all fit."""
+    total = len(bodies)
     sizes: list[int] = []
     for index, body in enumerate(bodies):
         bodies[index], size = _item_size(body, ensure_ascii)
@@ -122,7 +142,3 @@ def batch_response(request: BatchFunctionRequest, remaining_ms: float | None) ->
             f"letsdata response - the result of {request.spec.label} batchedData[{index}] is {sizes[index]:,} bytes "
             f"as JSON and does not fit in this response: Lambda's limit is {RESPONSE_LIMIT_BYTES:,} bytes for the "
             "whole batch; send fewer records per batch"))
-    failed = sum(1 for body in bodies if body["statusCode"] != "SUCCESS")
-    if failed:
-        logger.warning("letsdata batch - %s: %d of %d items failed", request.log_context(), failed, total)
-    return return200Response(bodies)

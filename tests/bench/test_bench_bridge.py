@@ -56,5 +56,5 @@ def test_baseline_does_the_original_logging_and_printing() -> None:
 
 def test_in_process_rows_are_well_formed() -> None:
     rows = bench_bridge.measure_in_process(calls=20, repeats=1)
-    assert [len(r) for r in rows] == [4, 4]
+    assert [len(r) for r in rows] == [4, 4, 4]
     assert all(float(r[1]) > 0 for r in rows)
