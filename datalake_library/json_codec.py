@@ -279,23 +279,129 @@ PAYLOAD = Conversions(
 
 # -- the walk -------------------------------------------------------------------------------------
 _EXIT = object()
+#: Nesting handled by plain recursion (the fast path); anything deeper continues on an explicit stack,
+#: so no nesting json.dumps manages can exhaust the interpreter's recursion limit here.
+_RECURSION_BUDGET = 100
+
+
+class _Failure(Exception):
+    """Internal: a value cannot be converted; ``segments`` is the path, innermost segment first."""
+
+    def __init__(self, reason: str, type_name: str, advice: str, segments: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.type_name = type_name
+        self.advice = advice
+        self.segments = segments if segments is not None else []
+
+
+def _segments(node: _PathNode) -> list[str]:
+    out: list[str] = []
+    while node is not None:
+        node, segment = node
+        out.append(f"[{segment}]" if type(segment) is int else f".{segment}")
+    return out
 
 
 def to_json_value(value: Any, conversions: Conversions = WIRE) -> Any:
     """``value`` as plain JSON data (exact dict/list/str/int/float/bool/None) under ``conversions``.
 
     Containers are rebuilt (the input is never modified); a cycle, an unconvertible value or a bad
-    key raises :class:`JsonCodecError` naming the path. The walk keeps its own stack, so nesting is
-    limited by memory, not by the interpreter's recursion limit. Numbers are not range-checked here:
-    :func:`encode_strict` does that.
+    key raises :class:`JsonCodecError` naming the path. Nesting is limited by memory, not by the
+    interpreter's recursion limit (recursion for the first levels, an explicit stack below).
+    Numbers are not range-checked here: :func:`encode_strict` does that.
     """
     if type(value) in SCALARS:
         return value
+    try:
+        return _recursive(value, conversions, set(), 0)
+    except _Failure as failure:
+        path = "$" + "".join(reversed(failure.segments))
+        raise JsonCodecError(failure.reason, path, failure.type_name, failure.advice) from None
+
+
+def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int) -> Any:
+    t = type(item)
+    found = conversions._kinds.get(t)
+    kind, converter = found if found is not None else conversions.kind_of(t)
+    if kind == _SCALAR_SUBCLASS:
+        return _exact_scalar(item)
+    if depth >= _RECURSION_BUDGET:
+        return _iterative(item, conversions, active)
+    marker = id(item)
+    if marker in active:
+        raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself")
+    scalars = SCALARS
+    if kind == _VALUE:
+        assert converter is not None
+        try:
+            item = converter(item)
+        except _Reject as exc:
+            raise _Failure(exc.reason, t.__name__, exc.advice) from None
+        if type(item) in scalars:
+            return item
+        active.add(marker)  # an object converted to a dict of its attributes may contain itself
+        if converter is not _object_attributes:  # e.g. an enum whose value is a list: convert that
+            result = _recursive(item, conversions, active, depth + 1)
+            active.discard(marker)
+            return result
+        new: dict[Any, Any] = item  # a fresh dict of the object's public attributes: convert in place
+        for k, v in new.items():
+            if type(v) not in scalars:
+                try:
+                    new[k] = _recursive(v, conversions, active, depth + 1)
+                except _Failure as failure:
+                    failure.segments.append(f".{k}")
+                    raise
+        active.discard(marker)
+        return new
+    if kind == _DICT:
+        active.add(marker)
+        new = {}
+        for k, v in item.items():
+            if type(k) is not str:
+                try:
+                    k = conversions.keys(k)
+                except _Reject as exc:
+                    raise _Failure(exc.reason, type(k).__name__, exc.advice) from None
+            if type(v) in scalars:
+                new[k] = v
+                continue
+            try:
+                new[k] = _recursive(v, conversions, active, depth + 1)
+            except _Failure as failure:
+                failure.segments.append(f".{k}")
+                raise
+        active.discard(marker)
+        return new
+    out = list(item)  # _LIST
+    first = -1
+    for position, v in enumerate(out):
+        if type(v) not in scalars:
+            first = position
+            break
+    if first < 0:
+        return out  # only scalars (e.g. an embedding vector)
+    active.add(marker)
+    for index in range(first, len(out)):
+        v = out[index]
+        if type(v) not in scalars:
+            try:
+                out[index] = _recursive(v, conversions, active, depth + 1)
+            except _Failure as failure:
+                failure.segments.append(f"[{index}]")
+                raise
+    active.discard(marker)
+    return out
+
+
+def _iterative(value: Any, conversions: Conversions, active: set[int]) -> Any:
+    """The walk with its own stack (no recursion limit), for whatever lies deeper than
+    :data:`_RECURSION_BUDGET`; failures carry the path relative to ``value``."""
     box: list[Any] = [None]
     # A frame is (value, where to store its conversion, under which key/index, its path node), or
     # (id, _EXIT, None, None): the container with that id is finished (cycle detection).
     stack: list[tuple[Any, Any, Any, _PathNode]] = [(value, box, 0, None)]
-    active: set[int] = set()
     kinds = conversions._kinds
     kind_of = conversions.kind_of
     pop = stack.pop
@@ -314,13 +420,13 @@ def to_json_value(value: Any, conversions: Conversions = WIRE) -> Any:
             continue
         marker = id(item)
         if marker in active:
-            raise JsonCodecError("circular reference", _path_text(path), t.__name__, f"a {t.__name__} contains itself")
+            raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself", _segments(path))
         if kind == _VALUE:
             assert converter is not None
             try:
                 item = converter(item)
             except _Reject as exc:
-                raise JsonCodecError(exc.reason, _path_text(path), t.__name__, exc.advice) from None
+                raise _Failure(exc.reason, t.__name__, exc.advice, _segments(path)) from None
             t = type(item)
             if t in scalars:
                 out[key] = item
@@ -342,7 +448,7 @@ def to_json_value(value: Any, conversions: Conversions = WIRE) -> Any:
                     try:
                         k = conversions.keys(k)
                     except _Reject as exc:
-                        raise JsonCodecError(exc.reason, _path_text(path), type(k).__name__, exc.advice) from None
+                        raise _Failure(exc.reason, type(k).__name__, exc.advice, _segments(path)) from None
                 new[k] = v
                 if type(v) not in scalars:
                     children.append((v, new, k, (path, k)))

@@ -217,3 +217,26 @@ def test_no_other_json_encoder_in_product_code() -> None:
             if "JSONEncoder" in text or "json.dumps(" in text and "default=" in text.split("json.dumps(", 1)[1][:200]:
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+@pytest.mark.parametrize("depth", [3, 99, 100, 101, 350])
+def test_paths_and_cycles_are_found_at_any_depth(depth: int) -> None:
+    """Shallow levels are walked by recursion, deeper ones on an explicit stack: both name paths."""
+    bottom: Any = {"raw": b"x"}
+    value: Any = bottom
+    for i in range(depth):
+        value = {"k": [value]} if i % 2 else [Box(value)]
+    with pytest.raises(JsonCodecError) as info:
+        to_json_value(value)
+    expected = "".join("[0].inner" if i % 2 == 0 else ".k[0]" for i in reversed(range(depth)))
+    assert info.value.path == "$" + expected + ".raw"
+
+    head: list[Any] = []
+    link = head
+    for _ in range(depth):
+        link.append([])
+        link = link[0]
+    link.append(head)
+    with pytest.raises(JsonCodecError) as cycle:
+        to_json_value(head)
+    assert cycle.value.reason == "circular reference" and cycle.value.path == "$" + "[0]" * (depth + 1)
