@@ -328,9 +328,9 @@ def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int
         return _exact_scalar(item)
     if depth >= _RECURSION_BUDGET:
         return _iterative(item, conversions, active)
+    # Cycle checks happen only where a value has non-scalar content: a container holding only
+    # scalars (or a value converting to a scalar) cannot be part of a cycle.
     marker = id(item)
-    if marker in active:
-        raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself")
     scalars = SCALARS
     if kind == _VALUE:
         assert converter is not None
@@ -340,6 +340,8 @@ def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int
             raise _Failure(exc.reason, t.__name__, exc.advice) from None
         if type(item) in scalars:
             return item
+        if marker in active:
+            raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself")
         active.add(marker)  # an object converted to a dict of its attributes may contain itself
         if converter is not _object_attributes:  # e.g. an enum whose value is a list: convert that
             result = _recursive(item, conversions, active, depth + 1)
@@ -356,7 +358,7 @@ def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int
         active.discard(marker)
         return new
     if kind == _DICT:
-        active.add(marker)
+        entered = False
         new = {}
         for k, v in item.items():
             if type(k) is not str:
@@ -367,12 +369,18 @@ def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int
             if type(v) in scalars:
                 new[k] = v
                 continue
+            if not entered:
+                if marker in active:
+                    raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself")
+                active.add(marker)
+                entered = True
             try:
                 new[k] = _recursive(v, conversions, active, depth + 1)
             except _Failure as failure:
                 failure.segments.append(f".{k}")
                 raise
-        active.discard(marker)
+        if entered:
+            active.discard(marker)
         return new
     out = list(item)  # _LIST
     first = -1
@@ -382,6 +390,8 @@ def _recursive(item: Any, conversions: Conversions, active: set[int], depth: int
             break
     if first < 0:
         return out  # only scalars (e.g. an embedding vector)
+    if marker in active:
+        raise _Failure("circular reference", t.__name__, f"a {t.__name__} contains itself")
     active.add(marker)
     for index in range(first, len(out)):
         v = out[index]
