@@ -79,22 +79,26 @@ class _Worker:
 
 
 _lock = threading.Lock()
-_worker: list[_Worker] = []
+_idle: list[_Worker] = []  # Lambda calls the handler one invocation at a time: normally one worker, reused
 _abandoned: list[_Worker] = []
 
 
 def _take_worker() -> _Worker:
+    """An idle worker, or a new one (a second caller on another thread never waits behind the first)."""
     with _lock:
-        if not _worker:
-            _worker.append(_Worker())
-        return _worker[0]
+        if _idle:
+            return _idle.pop()
+    return _Worker()
+
+
+def _give_back(worker: _Worker) -> None:
+    with _lock:
+        _idle.append(worker)
 
 
 def _abandon(worker: _Worker) -> None:
     with _lock:
         worker.abandoned = True
-        if _worker and _worker[0] is worker:
-            _worker.clear()
         _abandoned.append(worker)
 
 
@@ -119,6 +123,7 @@ def run_before(fn: Callable[[], Any], seconds: float) -> tuple[bool, Any]:
     job = _Job(fn)
     worker.jobs.put(job)
     if job.done.acquire(timeout=max(seconds, 0.0)):
+        _give_back(worker)
         if job.error is not None:
             raise job.error
         return True, job.result

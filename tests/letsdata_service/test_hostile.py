@@ -269,3 +269,18 @@ def test_without_a_usable_clock_the_request_runs_on_the_calling_thread(context: 
 def test_with_a_clock_the_request_runs_on_the_worker() -> None:
     response = lambda_handler(request("thread"), Deadline(60_000))
     assert response["body"]["data"] == {"thread": "letsdata-request"}
+
+
+def test_concurrent_callers_with_a_clock_do_not_wait_for_each_other() -> None:
+    """A caller blocked in user code never holds up a request from another thread."""
+    results: dict[str, Any] = {}
+    slow = threading.Thread(target=lambda: results.update(slow=lambda_handler(request("block:held"), Deadline(60_000))))
+    slow.start()
+    deadline = time.monotonic() + 10
+    while "block:held" not in hostile_impls.CALLS and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert lambda_handler(request("ok:fast"), Deadline(60_000))["body"]["data"] == {"id": "m-1", "echo": "fast"}
+    assert "slow" not in results  # still blocked while the other request was answered
+    hostile_impls.RELEASE["held"].set()
+    slow.join(10)
+    assert results["slow"]["body"]["data"] == {"released": "held"}
