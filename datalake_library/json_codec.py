@@ -211,14 +211,19 @@ class Conversions:
         return result
 
     def default(self, value: Any) -> Any:
-        """A ``json.dumps(default=...)`` hook applying this table to one value (``TypeError`` if refused)."""
+        """A ``json.dumps(default=...)`` hook applying this table to one value: ``TypeError`` if the table
+        refuses it, ``ValueError`` if it converts to a non-finite number (``Decimal('Infinity')``)."""
         kind, converter = self.kind_of(type(value))
         if converter is None:
             raise TypeError(f"Type {type(value)} not serializable")
         try:
-            return converter(value)
+            result = converter(value)
         except _Reject as exc:
             raise TypeError(exc.reason) from None
+        if type(result) is float and not math.isfinite(result):
+            raise ValueError(f"cannot serialise non-finite {type(value).__name__} {value}: JSON has no NaN or "
+                             "Infinity")
+        return result
 
 
 def _exact_scalar(value: Any) -> Any:

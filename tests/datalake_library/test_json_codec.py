@@ -16,7 +16,7 @@ import pytest
 from datalake_library.errors import InvalidArgumentTypeError
 from datalake_library.interfaces.sqs_interface import _encode_body
 from datalake_library.interfaces.states_interface import StatesInterface
-from datalake_library.json_codec import PAYLOAD, WIRE, JsonCodecError, dumps, encode_strict, to_json_value
+from datalake_library.json_codec import WIRE, JsonCodecError, dumps, encode_strict, to_json_value
 
 
 class Tier(Enum):
@@ -189,7 +189,11 @@ def test_json_serial_keeps_the_upstream_contract() -> None:
     assert json.dumps({"d": dt.date(2025, 1, 1)}, default=serial) == '{"d": "2025-01-01"}'
     with pytest.raises(TypeError, match=r"^Type <class 'complex'> not serializable$"):
         serial(1j)
-    assert serial is not PAYLOAD.default and StatesInterface.json_serial(Decimal("2")) == 2
+    assert StatesInterface.json_serial(Decimal("2")) == 2 and StatesInterface.json_serial(Decimal("-0.5")) == -0.5
+    with pytest.raises(ValueError, match=r"^cannot serialise non-finite Decimal Infinity: JSON has no NaN"):
+        serial(Decimal("Infinity"))  # was an OverflowError from int(Decimal('Infinity'))
+    with pytest.raises(ValueError, match=r"^cannot serialise non-finite Decimal NaN"):
+        json.dumps({"x": Decimal("NaN")}, default=serial)
 
 
 @pytest.mark.parametrize("message", [{"limit": Decimal("Infinity")}, {"vector": [0.1, float("inf")]}])
