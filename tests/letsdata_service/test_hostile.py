@@ -284,3 +284,26 @@ def test_concurrent_callers_with_a_clock_do_not_wait_for_each_other() -> None:
     hostile_impls.RELEASE["held"].set()
     slow.join(10)
     assert results["slow"]["body"]["data"] == {"released": "held"}
+
+
+def test_calls_still_running_past_their_deadline_are_reported_until_they_end(caplog: pytest.LogCaptureFixture) -> None:
+    from letsdata_service import deadline
+
+    def settle() -> None:
+        stop = time.monotonic() + 10
+        while deadline.still_running() and time.monotonic() < stop:
+            time.sleep(0.01)
+
+    settle()  # calls released by earlier tests have ended
+    lambda_handler(request("block:lingering"), Deadline(600))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="letsdata"):
+        lambda_handler(request("ok:next"), Deadline(60_000))
+    assert [r.getMessage() for r in caplog.records] == [
+        "letsdata deadline - 1 earlier call(s) that ran past their deadline are still running in the background"]
+    hostile_impls.RELEASE["lingering"].set()
+    settle()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="letsdata"):
+        lambda_handler(request("ok:later"), Deadline(60_000))
+    assert caplog.records == []
