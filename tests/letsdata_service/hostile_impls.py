@@ -56,6 +56,11 @@ class HostileQueueReader:
             raise KeyboardInterrupt(arg)
         if verb == "raise":
             raise ValueError("x" * int(arg))
+        if verb == "chain":  # a short message whose cause quotes <arg> characters
+            try:
+                raise RuntimeError("c" * int(arg))
+            except RuntimeError as cause:
+                raise ValueError("short") from cause
         if verb == "nan":
             return {"document": {"vectors": [0.5, float("nan")]}}
         if verb == "inf":

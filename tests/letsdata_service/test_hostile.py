@@ -307,3 +307,14 @@ def test_calls_still_running_past_their_deadline_are_reported_until_they_end(cap
     with caplog.at_level("WARNING", logger="letsdata"):
         lambda_handler(request("ok:later"), Deadline(60_000))
     assert caplog.records == []
+
+
+def test_a_long_stack_trace_is_cut_to_128_kib_keeping_its_start() -> None:
+    response = lambda_handler(request("chain:500000"), None)
+    assert error_of(response) == ("ValueError", "short")
+    trace = response["body"]["exception"]["stackTrace"]
+    assert trace.startswith("Traceback (most recent call last):\n")
+    assert "RuntimeError: " + "c" * 100_000 in trace
+    assert trace.endswith(" characters omitted to stay under Lambda's response size limit]\n")
+    assert "[stack trace cut: " in trace
+    assert 128 * 1024 - 200 < len(json.dumps(trace)) <= 128 * 1024
