@@ -559,12 +559,17 @@ def _c_encoder(ensure_ascii: bool) -> Callable[[Any, int], Any] | None:
     return found
 
 
-def encode_strict(data: Any, ensure_ascii: bool = True) -> tuple[str, int]:
+_WHOLE = object()
+
+
+def encode_strict(data: Any, ensure_ascii: bool = True, diagnose: Any = _WHOLE) -> tuple[str, int]:
     """Strict JSON text of plain JSON ``data`` (as :func:`to_json_value` returns) and its size in bytes.
 
     The text is exactly ``json.dumps(data, ensure_ascii=ensure_ascii)`` (default separators), which
     is also what the Lambda runtime sends. The size counts UTF-8 bytes. Raises :class:`JsonCodecError`
-    naming the path for what strict JSON cannot carry (see :func:`find_strict_violation`).
+    naming the path for what strict JSON cannot carry (see :func:`find_strict_violation`); the path
+    is inside ``diagnose`` when given (the part of ``data`` that holds the offending value, e.g. the
+    result inside its envelope), else inside ``data``.
     """
     try:
         encoder = _c_encoder(ensure_ascii)
@@ -575,7 +580,7 @@ def encode_strict(data: Any, ensure_ascii: bool = True) -> tuple[str, int]:
         size = len(text) if text.isascii() else len(text.encode("utf-8"))
         return text, size
     except (ValueError, RecursionError, UnicodeEncodeError, OverflowError) as exc:
-        raise _strict_error(data, ensure_ascii, exc) from None
+        raise _strict_error(data if diagnose is _WHOLE else diagnose, ensure_ascii, exc) from None
 
 
 def _strict_error(data: Any, ensure_ascii: bool, exc: BaseException) -> JsonCodecError:

@@ -40,11 +40,14 @@ def _envelope_overhead(ensure_ascii: bool) -> int:
     return found
 
 
-def _data_size(data: Any, ensure_ascii: bool) -> int:
-    try:
-        return encode_strict(data, ensure_ascii)[1]
-    except JsonCodecError as exc:
-        raise LetsDataSerializationError(f"getJsonObject - {exc}") from None
+def _response_size(data: Any, ensure_ascii: bool, diagnose: Any) -> int:
+    """Bytes of the 200 envelope around ``data`` as the runtime will send it.
+
+    The whole envelope is encoded, not just ``data``: the encoder then nests as deep as the runtime's
+    does (from a stack at least as deep), so what passes here also passes there. A failure names the
+    path inside ``diagnose`` (the user's result).
+    """
+    return encode_strict(return200Response(data), ensure_ascii, diagnose)[1]
 
 
 def _time_budget(remaining_ms: float) -> float:
@@ -70,8 +73,10 @@ def single_response(request: FunctionRequest, remaining_ms: float | None) -> dic
             raise LetsDataTimeoutError(
                 f"letsdata timeout - {request.spec.label} did not finish in time: {_timeout_text(remaining_ms)}; "
                 "the call keeps running in the background and its result is discarded")
-    ensure_ascii = runtime_ensure_ascii()
-    size = _data_size(data, ensure_ascii) + _envelope_overhead(ensure_ascii)
+    try:
+        size = _response_size(data, runtime_ensure_ascii(), data)
+    except JsonCodecError as exc:
+        raise LetsDataSerializationError(f"getJsonObject - {exc}") from None
     if size > RESPONSE_LIMIT_BYTES:
         raise LetsDataResponseTooLargeError(
             f"letsdata response - the result of {request.spec.label} is {size:,} bytes as JSON, over Lambda's "
@@ -81,22 +86,20 @@ def single_response(request: FunctionRequest, remaining_ms: float | None) -> dic
 
 def _item_size(body: dict[str, Any], ensure_ascii: bool) -> tuple[dict[str, Any], int]:
     """``body`` (or the error replacing it, when its data is not strict JSON) and its JSON size."""
+    around = _envelope_overhead(ensure_ascii) + len("[]")  # the item encoded alone, at its depth in a batch
     try:
-        return body, encode_strict(body, ensure_ascii)[1]
+        return body, _response_size([body], ensure_ascii, body.get("data")) - around
     except JsonCodecError as exc:  # only a success body can fail: error bodies hold cut, sendable text
-        where = "$" + exc.path.removeprefix("$.data")  # the path inside the item's result
-        reason = f"{exc.reason} at {where}: {exc.advice}" if exc.advice else f"{exc.reason} at {where}"
-        body = exception_body(LetsDataSerializationError(f"getJsonObject - {reason}"))
-        return body, encode_strict(body, ensure_ascii)[1]
+        body = exception_body(LetsDataSerializationError(f"getJsonObject - {exc}"))
+        return body, _response_size([body], ensure_ascii, None) - around
 
 
 def _fits_whole(bodies: list[dict[str, Any]], ensure_ascii: bool) -> bool:
     """The common case in one encoder call: every item is strict JSON and the whole response fits."""
     try:
-        size = encode_strict(bodies, ensure_ascii)[1]
+        return _response_size(bodies, ensure_ascii, None) <= RESPONSE_LIMIT_BYTES
     except JsonCodecError:
         return False
-    return size + _envelope_overhead(ensure_ascii) <= RESPONSE_LIMIT_BYTES
 
 
 def batch_response(request: BatchFunctionRequest, remaining_ms: float | None) -> dict[str, Any]:
