@@ -222,6 +222,12 @@ class ItemResult:
         )
 
 
+def _not_started(result: ItemResult) -> bool:
+    """The bridge's answer for a ``batchedData`` item it did not start (the deadline was near)."""
+    message = result.error_message
+    return not result.ok and message.startswith("letsdata timeout - ") and " was not started: " in message
+
+
 class BridgeError(RuntimeError):
     """A single (non-batched) bridge call returned the error envelope."""
 
@@ -290,6 +296,7 @@ class BridgeClient:
                         raise
                     batch = None
                 if batch is not None:
+                    self._resend_not_started(interface, function, chunk, batch)
                     results.extend(batch)
                     continue
             for item in chunk:
@@ -302,6 +309,15 @@ class BridgeClient:
                     continue
                 results.append(ItemResult.from_body(body))
         return results
+
+    def _resend_not_started(self, interface: str, function: str, chunk: list[Any], batch: list[ItemResult]) -> None:
+        """Items the bridge did not start because the invocation's deadline was near never ran: send them
+        again (docs/letsdata-bridge.md). Each round started at least one item, so this ends."""
+        pending = [i for i, result in enumerate(batch) if _not_started(result)]
+        if pending and len(pending) < len(chunk):
+            for index, result in zip(pending, self.call_many(interface, function, [chunk[i] for i in pending]),
+                                     strict=True):
+                batch[index] = result
 
     def _call_batched(self, interface: str, function: str, chunk: list[Any]) -> list[ItemResult] | None:
         body = self._send(self.envelope(interface, function, None, chunk))["body"]
