@@ -209,7 +209,7 @@ def call_within_limits(
     if not items:
         return []
     try:
-        return bridge.call_many(interface, function, items)
+        results = bridge.call_many(interface, function, items)
     except PayloadTooLargeError as exc:
         if len(items) > 1:
             middle = len(items) // 2
@@ -217,10 +217,18 @@ def call_within_limits(
                     + call_within_limits(bridge, interface, function, items[middle:], records[middle:]))
         where = describe_source(records[0].data, records[0].source_id)
         return [ItemResult(False, error_message=f"{where}: {exc}", error_type=PAYLOAD_TOO_LARGE)]
+    # The bridge itself answers for a result that cannot fit the response (docs/letsdata-bridge.md):
+    # the same case, reported the same way.
+    return [ItemResult(False, error_message=f"{describe_source(record.data, record.source_id)}: "
+                                            f"{result.error_message}", error_type=PAYLOAD_TOO_LARGE)
+            if not result.ok and result.error_message.startswith(BRIDGE_RESPONSE_TOO_LARGE) else result
+            for result, record in zip(results, records, strict=True)]
 
 
 #: ``ItemResult.error_type`` of a record whose request or response cannot fit Lambda's limit
 PAYLOAD_TOO_LARGE = "PayloadTooLarge"
+#: How the bridge's error for a result over Lambda's response limit starts.
+BRIDGE_RESPONSE_TOO_LARGE = "letsdata response - "
 
 
 def classify(result: ItemResult, record: SourceRecord, bare_document: bool = False) -> Outcome:
