@@ -79,7 +79,7 @@ class StatesInterface(BaseInterface):
         deterministic); bytes -> **base64** text (lossless; decode with ``base64.b64decode``). Anything
         else raises ``TypeError("Type <type> not serializable")``. The table is
         :data:`datalake_library.json_codec.PAYLOAD`, the one every AWS payload of the package uses.
-        A non-finite Decimal becomes a non-finite float here; the payload encoders reject it.
+        A non-finite Decimal (``Decimal("Infinity")``) raises ``ValueError``: JSON has no Infinity.
         """
         return PAYLOAD.default(obj)
 
