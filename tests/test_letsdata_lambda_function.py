@@ -245,6 +245,27 @@ def test_importing_the_handler_loads_neither_pyspark_boto3_nor_moto() -> None:
         assert json.loads(out) == {"heavy": [], "msg": "Not Yet Implemented"}
 
 
+STATE_MACHINE_MODULES = (
+    "letsdata_utils.matcher", "letsdata_local", "letsdata_interfaces.documents.CompositeDoc",
+    "letsdata_interfaces.documents.SingleDoc", "letsdata_interfaces.readers.SystemFileReader",
+    "letsdata_interfaces.readers.SingleFileStateMachineReader",
+    "letsdata_interfaces.readers.MultipleFileStateMachineReader",
+    "letsdata_interfaces.readers.parsers.SingleFileStateMachineParser",
+    "letsdata_interfaces.readers.model.ParseCompositeDocumentResult",
+    "letsdata_interfaces.readers.model.SingleFileReaderState",
+)
+
+
+def test_importing_the_handler_loads_no_state_machine_reader_code() -> None:
+    # the platform never calls the state-machine interfaces over the bridge: a request must not pay for them
+    code = ("import sys, json, letsdata_lambda_function\n"
+            "letsdata_lambda_function.lambda_handler(json.load(open(sys.argv[1])), None)\n"
+            f"print(json.dumps(sorted(m for m in {STATE_MACHINE_MODULES!r} if m in sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(EVENTS_DIR / "SingleFileParser.parseDocument.json")],
+                         capture_output=True, text=True, check=True, cwd=str(EVENTS_DIR.parent.parent)).stdout
+    assert json.loads(out) == []
+
+
 def test_handler_module_never_prints() -> None:
     import ast
     from pathlib import Path

@@ -24,6 +24,14 @@ MODULES = [
     "letsdata_interfaces.readers.dynamodb.DynamoDBTableItemReader",
     "letsdata_interfaces.readers.sagemaker.SagemakerVectorsInterface",
     "letsdata_interfaces.readers.spark.SparkMapperInterface", "letsdata_interfaces.readers.spark.SparkReducerInterface",
+    # state-machine readers (no bridge envelope; used by letsdata_local and user code directly)
+    "letsdata_interfaces.documents.CompositeDoc", "letsdata_interfaces.documents.SingleDoc",
+    "letsdata_interfaces.readers.parsers.SingleFileStateMachineParser",
+    "letsdata_interfaces.readers.SingleFileStateMachineReader",
+    "letsdata_interfaces.readers.MultipleFileStateMachineReader",
+    "letsdata_interfaces.readers.SystemFileReader",
+    "letsdata_interfaces.readers.model.ParseCompositeDocumentResult",
+    "letsdata_interfaces.readers.model.SingleFileReaderState",
 ]
 
 STUB_CALLS: dict[str, list[tuple[str, tuple[Any, ...]]]] = {

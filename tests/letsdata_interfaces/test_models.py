@@ -110,7 +110,7 @@ def test_record_parse_hint_getters_compare_against_the_enum() -> None:
 
 
 @pytest.mark.parametrize(("enum", "values"), [
-    (DocumentType, ["Document", "ErrorDoc", "SkipDoc"]),
+    (DocumentType, ["Document", "ErrorDoc", "SkipDoc", "CompositeDoc", "SingleDoc"]),
     (ParseDocumentResultStatus, ["SUCCESS", "ERROR", "SKIP"]),
     (RecordHintType, ["OFFSET", "PATTERN"]),
 ])
