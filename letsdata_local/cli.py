@@ -213,6 +213,10 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         from letsdata_local.spark import run_spark
 
         summary = run_spark(cfg, session, bridge, options, embedded=embedded)
+    elif cfg.get("readConnector.readerType") in ("SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER"):
+        from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists
+
+        summary = run_state_machine(cfg, session, options)
     else:
         runner = Runner(cfg, session, bridge, options)
         try:
