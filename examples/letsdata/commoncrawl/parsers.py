@@ -73,7 +73,7 @@ class _CommonCrawlParser(SingleFileStateMachineParser):
     TRANSITIONS: dict[str, str] = {}
 
     def _check_type(self, s3FileType: str) -> None:
-        if str(s3FileType).upper() != self.FILE_TYPE:
+        if s3FileType != self.FILE_TYPE and str(s3FileType).upper() != self.FILE_TYPE:
             raise ValueError(f"{type(self).__name__} reads {self.FILE_TYPE} files, not {s3FileType!r}")
 
     def getS3FileType(self) -> str:

@@ -15,6 +15,7 @@ intermediate: the readers combine them into one index record per URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from letsdata_interfaces.documents.Document import Document
@@ -43,6 +44,7 @@ def state(warc_type: str, payload: str) -> str:
     return f"{warc_type},{payload}"
 
 
+@lru_cache(maxsize=256)
 def split_state(record_type: str | None) -> tuple[str, str]:
     """``"request,WARC_HTTP_REQUEST_PAYLOAD"`` -> ``("request", "WARC_HTTP_REQUEST_PAYLOAD")``."""
     warc_type, sep, payload = str(record_type or "").partition(",")
@@ -51,7 +53,9 @@ def split_state(record_type: str | None) -> tuple[str, str]:
     return warc_type.strip().lower(), payload.strip().upper()
 
 
+@lru_cache(maxsize=256)
 def hint(text: str) -> RecordParseHint:
+    """A PATTERN hint, one shared instance per pattern (parsers return it for every record)."""
     return RecordParseHint(RecordHintType.PATTERN, text, -1)
 
 
@@ -85,20 +89,22 @@ class WarcRecord:
 
 
 def parse_record(byte_arr: bytes | bytearray, start: int, end: int) -> WarcRecord:
-    """Split ``byte_arr[start:end]`` into headers and a payload of exactly ``Content-Length`` bytes."""
+    """Split ``byte_arr[start:end]`` into headers and a payload of exactly ``Content-Length`` bytes.
+
+    The header block is found with ``letsdata_utils.matcher.match`` and split into lines in one C
+    call (``bytes.split``), which is several times faster than a per-line search loop.
+    """
     header_end = match(byte_arr, start, end, HEADER_END)
     if header_end < 0:
         raise RecordFormatError("no blank line after the WARC headers")
-    version_end = match(byte_arr, start, header_end + 2, LINE_END)
-    version = bytes(byte_arr[start:version_end]).decode("ascii", "replace")
-    if not version.startswith("WARC/"):
-        raise RecordFormatError(f"the record does not start with a WARC version line: {version[:40]!r}")
+    lines = bytes(byte_arr[start:header_end]).decode("utf-8", "replace").split(LINE_END)
+    if not lines[0].startswith("WARC/"):
+        raise RecordFormatError(f"the record does not start with a WARC version line: {lines[0][:40]!r}")
     headers: dict[str, str] = {}
-    index = version_end + len(LINE_END)
-    while index < header_end:
-        key, value, index = getKeyValueFromLine(byte_arr, index, header_end + 2, LINE_END, FIELD_SEPARATOR)
-        if key is not None and value is not None:
-            headers[key] = value
+    for line in lines[1:]:
+        key, sep, value = line.partition(FIELD_SEPARATOR)
+        if sep:
+            headers[key.strip()] = value.strip()
     length_text = headers.get("Content-Length")
     if length_text is None or not length_text.isdigit():
         raise RecordFormatError(f"missing or invalid Content-Length {length_text!r}")
