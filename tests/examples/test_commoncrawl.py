@@ -236,3 +236,23 @@ def test_example_configs_run_on_the_embedded_account(name: str, summary: str, no
     for note in notes:
         assert f"  {note}" in out.splitlines()
     assert "embedded moto account" in err
+
+
+@pytest.mark.parametrize(("uri", "kind", "expected"), [
+    ("s3a://commoncrawl/crawl-data/CC-MAIN-2022-27/segments/1/warc/CC-MAIN-1-00000.warc.gz", "wat",
+     "s3a://commoncrawl/crawl-data/CC-MAIN-2022-27/segments/1/wat/CC-MAIN-1-00000.warc.wat.gz"),
+    ("s3a://commoncrawl/crawl-data/CC-MAIN-2022-27/segments/1/warc/CC-MAIN-1-00000.warc.gz", "wet",
+     "s3a://commoncrawl/crawl-data/CC-MAIN-2022-27/segments/1/wet/CC-MAIN-1-00000.warc.wet.gz"),
+    ("/tmp/seg/warc/sample.warc", "wet", "/tmp/seg/wet/sample.warc.wet"),
+])
+def test_spark_mapper_companion_files(uri: str, kind: str, expected: str) -> None:
+    from examples.letsdata.commoncrawl.spark_mapper import companion_uri
+
+    assert companion_uri(uri, kind) == expected
+
+
+def test_spark_mapper_companion_of_a_non_warc_path_is_a_clear_error() -> None:
+    from examples.letsdata.commoncrawl.spark_mapper import companion_uri
+
+    with pytest.raises(ValueError, match="readOptions watUri"):
+        companion_uri("s3a://b/some/file.json", "wat")
