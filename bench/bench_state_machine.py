@@ -74,9 +74,10 @@ def _fastwarc(path: Path) -> int:
 def _warc_rows(directory: Path) -> list[tuple[str, str, str, str]]:
     from examples.data.generate_commoncrawl_samples import write_segment
 
-    pages = max(1, WARC_MB * 1_000_000 // (PAGE_TEXT + 2_200))
+    pages = max(1, WARC_MB * 1_000_000 // (PAGE_TEXT + 1_300) + 1)  # ~21.5 KB of WARC per page
     paths = write_segment(directory, pages, text_size=PAGE_TEXT, prefix="bench")
     warc = paths["WARC"]
+    assert warc.stat().st_size >= WARC_MB * 1_000_000, warc.stat().st_size
     size_mb = warc.stat().st_size / 1e6
     ours_s, ours_n = _best(lambda: _ours(warc))
     rows = []
