@@ -323,11 +323,31 @@ def s3_opener(session: Any, bucket: str, chunk_size: int) -> Opener:
 
             raise ResourceMissingError(f"{file_type} file s3://{bucket}/{key} cannot be read ({_error_code(exc)})") from exc
         try:
-            yield from gunzip_chunks(body.iter_chunks(chunk_size))
+            yield from gunzip_chunks(_pieces(body.iter_chunks(chunk_size)))
         finally:
             body.close()
 
     return open_file
+
+
+#: Compressed input is handed to the gunzipper in pieces this large (see :func:`_pieces`).
+GZIP_INPUT_PIECE = 256 * 1024
+
+
+def _pieces(chunks: Iterable[bytes], size: int = GZIP_INPUT_PIECE) -> Iterator[bytes]:
+    """Re-cut large reads into ``size`` pieces.
+
+    Common Crawl files are one gzip member per record (~1-20 KB); zlib hands back the rest of its
+    input as a new ``unused_data`` object at the end of every member, so feeding it 8 MiB reads
+    copies megabytes per record (about 10x slower than 64-256 KB pieces in this project's
+    measurements). Cutting the reads keeps that copy small; plain files are unaffected.
+    """
+    for chunk in chunks:
+        if len(chunk) <= size:
+            yield chunk
+            continue
+        for start in range(0, len(chunk), size):
+            yield chunk[start:start + size]
 
 
 def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:

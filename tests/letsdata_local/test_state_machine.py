@@ -317,3 +317,24 @@ def test_config_accepts_the_platform_reader_type_spellings() -> None:
     raw["readConnector"]["readerType"] = "SINGLEFILESTATEMACHINEREADER"
     with pytest.raises(ConfigError, match="singleFileStateMachineReaderImplementationClassName"):
         Config(raw)
+
+
+def test_large_reads_are_cut_into_pieces_for_the_gunzipper() -> None:
+    from letsdata_local.state_machine import _pieces
+
+    data = bytes(range(256)) * 2400  # 614,400 bytes
+    pieces = list(_pieces([data, b"small"], size=256 * 1024))
+    assert [len(p) for p in pieces] == [262144, 262144, 90112, 5]
+    assert b"".join(pieces) == data + b"small"
+
+
+def test_s3_opener_streams_multi_member_gzip_from_moto(session: Any) -> None:
+    from letsdata_local.state_machine import s3_opener
+
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="sm-open")
+    members = b"".join(gzip.compress(TOY[i:i + 7], mtime=0) for i in range(0, len(TOY), 7))
+    s3.put_object(Bucket="sm-open", Key="toy.gz", Body=members)
+    opener = s3_opener(session, "sm-open", chunk_size=16)
+    reader = StreamingFileReader("TOY", "toy.gz", opener("TOY", "toy.gz"), ToyParser())
+    assert read_all(reader) == EXPECTED
