@@ -216,7 +216,11 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
     elif cfg.get("readConnector.readerType") in ("SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER"):
         from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists
 
-        summary = run_state_machine(cfg, session, options)
+        try:
+            summary = run_state_machine(cfg, session, options)
+        except ResourceMissingError as exc:
+            _err(f"cannot start: {exc}")
+            return EXIT_MISSING
     else:
         runner = Runner(cfg, session, bridge, options)
         try:

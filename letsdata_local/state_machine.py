@@ -262,10 +262,15 @@ class StateMachineDataset:
         load_instance(self.reader_class, self.reader_field)  # fail before any file is opened
 
     def task(self, line: str, resume: dict[str, dict[str, Any]] | None = None) -> StateMachineTask:
+        reader, files, parsers = self.plan(line)
+        return StateMachineTask(reader, self.kind, files, parsers, self.opener, resume)
+
+    def plan(self, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
+        """A fresh reader for the manifest line, its resolved files and their parsers (nothing is read)."""
         reader = load_instance(self.reader_class, self.reader_field)
         if self.kind == MULTIPLE:
-            return self._multiple(reader, line, resume)
-        return self._single(reader, line, resume)
+            return self._multiple(reader, line)
+        return self._single(reader, line)
 
     def _parser_from_config(self, file_type: str) -> Any:
         field_name = "readConnector.singleFileStateMachineParserImplementationClassNameMap"
@@ -278,7 +283,7 @@ class StateMachineDataset:
                               "does not name one")
         return load_instance(target, f"{field_name}.{file_type}" if self.kind == MULTIPLE else field_name)
 
-    def _multiple(self, reader: Any, line: str, resume: dict[str, dict[str, Any]] | None) -> StateMachineTask:
+    def _multiple(self, reader: Any, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
         manifest = parse_manifest_line(line)
         wanted = {str(t).upper() for t in reader.getS3FileTypes()}
         given = {t.upper() for t in manifest}
@@ -293,10 +298,9 @@ class StateMachineDataset:
         for file_type in resolved:
             if parsers.get(file_type) is None:
                 parsers[file_type] = self._parser_from_config(file_type)
-        return StateMachineTask(reader, MULTIPLE, {str(k): str(v) for k, v in resolved.items()}, parsers,
-                                self.opener, resume)
+        return reader, {str(k): str(v) for k, v in resolved.items()}, parsers
 
-    def _single(self, reader: Any, line: str, resume: dict[str, dict[str, Any]] | None) -> StateMachineTask:
+    def _single(self, reader: Any, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
         file_type = str(reader.getS3FileType())
         name = line.strip()
         prefix, sep, rest = name.partition(":")
@@ -306,7 +310,7 @@ class StateMachineDataset:
         if not isinstance(key, str) or not key:
             raise ConfigError(f"getResolvedS3FileName returned {key!r} for {name!r}; expected an S3 key")
         parser = reader.getReaderParserInterfacesForS3FileType(file_type) or self._parser_from_config(file_type)
-        return StateMachineTask(reader, SINGLE, {file_type: key}, {file_type: parser}, self.opener, resume)
+        return reader, {file_type: key}, {file_type: parser}
 
 
 def s3_opener(session: Any, bucket: str, chunk_size: int) -> Opener:
@@ -350,6 +354,28 @@ def _pieces(chunks: Iterable[bytes], size: int = GZIP_INPUT_PIECE) -> Iterator[b
             yield chunk[start:start + size]
 
 
+def check_inputs(session: Any, bucket: str, line_files: list[dict[str, str]]) -> None:
+    """Report a missing bucket or file by name before anything is processed."""
+    from letsdata_local.readers import ResourceMissingError, _error_code
+
+    s3 = session.client("s3")
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except Exception as exc:
+        raise ResourceMissingError(f"S3 bucket {bucket!r} does not exist or is not accessible ({_error_code(exc)})") \
+            from exc
+    missing = []
+    for files in line_files:
+        for key in files.values():
+            try:
+                s3.head_object(Bucket=bucket, Key=key)
+            except Exception:
+                missing.append(key)
+    if missing:
+        raise ResourceMissingError(f"S3 objects missing in bucket {bucket!r}: "
+                                   f"{', '.join(repr(k) for k in missing[:10])}")
+
+
 def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
     """Run every manifest line of a state-machine dataset and write its outcomes; returns a Summary."""
     from letsdata_local.readers import manifest_keys
@@ -365,6 +391,7 @@ def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
     if not lines:
         raise ConfigError("the manifest lists no files to read")
     dataset = StateMachineDataset(cfg, s3_opener(session, bucket, options.chunk_size))
+    check_inputs(session, bucket, [dataset.plan(line)[1] for line in lines])
     writer = build_writer(cfg, session, options)
     writer.check()
     error_writer = build_error_writer(cfg, session)

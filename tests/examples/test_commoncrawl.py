@@ -256,3 +256,24 @@ def test_spark_mapper_companion_of_a_non_warc_path_is_a_clear_error() -> None:
 
     with pytest.raises(ValueError, match="readOptions watUri"):
         companion_uri("s3a://b/some/file.json", "wat")
+
+
+def test_missing_segment_files_are_named_before_processing(aws_endpoint: str, capsys: Any, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from datalake_library.aws import shared_session
+    from letsdata_local.cli import EXIT_MISSING, main
+
+    monkeypatch.chdir(tmp_path)
+    config = CONFIGS / "dataset8_commoncrawl_multi_file.json"
+    args = ["run", str(config), "--endpoint-url", aws_endpoint, "--no-progress", "--create-resources"]
+    assert main(args) == EXIT_MISSING
+    assert "S3 bucket 'letsdata-local-commoncrawl' does not exist" in capsys.readouterr().err
+    s3 = shared_session(endpoint_url=aws_endpoint).client("s3")
+    s3.create_bucket(Bucket="letsdata-local-commoncrawl")
+    s3.put_object(Bucket="letsdata-local-commoncrawl", Key="crawl-data/CC-SAMPLE/segments/0000/warc/sample.warc.gz",
+                  Body=b"")
+    assert main(args) == EXIT_MISSING
+    err = capsys.readouterr().err
+    assert ("S3 objects missing in bucket 'letsdata-local-commoncrawl': "
+            "'crawl-data/CC-SAMPLE/segments/0000/wat/sample.warc.wat.gz', "
+            "'crawl-data/CC-SAMPLE/segments/0000/wet/sample.warc.wet.gz'") in err
