@@ -34,6 +34,8 @@ def _best(fn: Any, runs: int = 2) -> tuple[float, int]:
 
 def _ours(path: Path) -> int:
     from examples.letsdata.commoncrawl.parsers import WARCFileParser
+    from letsdata_local.splitter import gunzip_chunks
+    from letsdata_local.state_machine import _pieces
     from letsdata_local.state_machine_files import StreamingFileReader
 
     def chunks() -> Any:
@@ -41,7 +43,8 @@ def _ours(path: Path) -> int:
             while chunk := f.read(8 * 1024 * 1024):
                 yield chunk
 
-    reader = StreamingFileReader("WARC", path.name, chunks(), WARCFileParser())
+    # the same path as an S3 object: 8 MiB reads, cut for the gunzipper, gunzipped when gzip
+    reader = StreamingFileReader("WARC", path.name, gunzip_chunks(_pieces(chunks())), WARCFileParser())
     count = 0
     while reader.nextRecord(False) is not None:
         count += 1
@@ -75,25 +78,29 @@ def _warc_rows(directory: Path) -> list[tuple[str, str, str, str]]:
     from examples.data.generate_commoncrawl_samples import write_segment
 
     pages = max(1, WARC_MB * 1_000_000 // (PAGE_TEXT + 1_300) + 1)  # ~21.5 KB of WARC per page
-    paths = write_segment(directory, pages, text_size=PAGE_TEXT, prefix="bench")
-    warc = paths["WARC"]
-    assert warc.stat().st_size >= WARC_MB * 1_000_000, warc.stat().st_size
-    size_mb = warc.stat().st_size / 1e6
-    ours_s, ours_n = _best(lambda: _ours(warc))
     rows = []
-    for name, fn in (("warcio", _warcio), ("fastwarc", _fastwarc)):
-        try:
-            their_s, their_n = _best(lambda fn=fn: fn(warc))
-        except ImportError as exc:
-            rows.append((f"WARC records/s vs {name}", f"{ours_n / ours_s:,.0f} rec/s", "-", f"{name} missing: {exc}"))
-            continue
-        assert their_n == ours_n, (name, their_n, ours_n)
-        rows.append((f"WARC records/s, {size_mb:.0f} MB, {ours_n} records: state machine vs {name}",
-                     f"{ours_n / ours_s:,.0f} rec/s ({size_mb / ours_s:,.0f} MB/s)",
-                     f"{their_n / their_s:,.0f} rec/s ({size_mb / their_s:,.0f} MB/s)",
-                     f"{their_s / ours_s:.2f}x"))
-    for path in paths.values():
-        path.unlink()
+    for gzipped in (False, True):
+        paths = write_segment(directory, pages, text_size=PAGE_TEXT, prefix="bench", gzip_records=gzipped)
+        warc = paths["WARC"]
+        if not gzipped:
+            assert warc.stat().st_size >= WARC_MB * 1_000_000, warc.stat().st_size
+        size_mb = warc.stat().st_size / 1e6
+        label = f"{size_mb:.1f} MB gzip (member per record)" if gzipped else f"{size_mb:.0f} MB"
+        ours_s, ours_n = _best(lambda warc=warc: _ours(warc))
+        for name, fn in (("warcio", _warcio), ("fastwarc", _fastwarc)):
+            try:
+                their_s, their_n = _best(lambda fn=fn, warc=warc: fn(warc))
+            except ImportError as exc:
+                rows.append((f"WARC records/s vs {name}", f"{ours_n / ours_s:,.0f} rec/s", "-",
+                             f"{name} missing: {exc}"))
+                continue
+            assert their_n == ours_n, (name, their_n, ours_n)
+            rows.append((f"WARC records/s, {label}, {ours_n} records: state machine vs {name}",
+                         f"{ours_n / ours_s:,.0f} rec/s ({size_mb / ours_s:,.0f} MB/s)",
+                         f"{their_n / their_s:,.0f} rec/s ({size_mb / their_s:,.0f} MB/s)",
+                         f"{their_s / ours_s:.2f}x"))
+        for path in paths.values():
+            path.unlink()
     return rows
 
 
