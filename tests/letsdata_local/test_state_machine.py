@@ -338,3 +338,12 @@ def test_s3_opener_streams_multi_member_gzip_from_moto(session: Any) -> None:
     opener = s3_opener(session, "sm-open", chunk_size=16)
     reader = StreamingFileReader("TOY", "toy.gz", opener("TOY", "toy.gz"), ToyParser())
     assert read_all(reader) == EXPECTED
+
+
+def test_bytes_skipped_before_a_start_pattern_are_not_kept() -> None:
+    junk = b"x" * 1_000_000
+    reader = StreamingFileReader("TOY", "toy", chunks_of(junk + TOY, 1024), ToyParser())
+    first = reader.nextRecord(False)
+    assert first is not None and first.getDocumentId() == "<H>h1"
+    assert reader.getOffsetBytes() == str(1_000_000 + 9)
+    assert len(reader._buf) < 4096  # a megabyte without a match was searched but never held
