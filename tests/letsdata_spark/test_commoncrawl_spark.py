@@ -49,3 +49,15 @@ def test_spark_mapper_matches_the_state_machine_reader(spark: Any, tmp_path: Pat
     expected = sorted(({k: v for k, v in d.items() if v is not None} for d in _python_reader_documents()),
                       key=lambda r: r["url"])
     assert rows == expected
+
+
+@pytest.mark.slow
+def test_spark_example_config_writes_the_index_records(aws_endpoint: str, capsys: Any) -> None:
+    """dataset10: MAPPER_ONLY over the gzip segment in (moto) S3 through s3a, output JSON in S3."""
+    from letsdata_local.cli import main
+
+    config = Path(__file__).resolve().parents[2] / "letsdata_example_configs" / "dataset10_commoncrawl_spark.json"
+    code = main(["run", str(config), "--embedded", "--endpoint-url", aws_endpoint, "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 0, err[-3000:]
+    assert "1 records read, 13 documents written" in out  # one manifest file (segment); 13 index records
