@@ -213,7 +213,8 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         from letsdata_local.spark import run_spark
 
         summary = run_spark(cfg, session, bridge, options, embedded=embedded)
-    elif cfg.get("readConnector.readerType") in ("SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER"):
+    elif cfg.read_destination == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER",
+                                                              "MULTIPLEFILESTATEMACHINEREADER"):
         from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists
 
         try:

@@ -100,11 +100,9 @@ FIELDS: tuple[Field, ...] = (
     Field("readConnector.readerType", "enum", choices=READER_TYPES),
     # state-machine readers: Python 'module:Class' names in the fields the platform's configs use
     Field("readConnector.singleFileStateMachineParserImplementationClassName", "str"),
-    Field("readConnector.singleFileStateMachineReaderImplementationClassName", "str",
-          required=lambda c: c.get("readConnector.readerType") == "SINGLEFILESTATEMACHINEREADER"),
+    Field("readConnector.singleFileStateMachineReaderImplementationClassName", "str"),
     Field("readConnector.singleFileStateMachineParserImplementationClassNameMap", "dict"),
-    Field("readConnector.multipleFileStateMachineReaderClassName", "str",
-          required=lambda c: c.get("readConnector.readerType") == "MULTIPLEFILESTATEMACHINEREADER"),
+    Field("readConnector.multipleFileStateMachineReaderClassName", "str"),  # required: state_machine.check_config
     Field("readConnector.bucketName", "str", required=_read_is("S3")),
     Field("readConnector.queueName", "str"),
     Field("readConnector.queueUrl", "str"),

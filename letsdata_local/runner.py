@@ -116,13 +116,21 @@ class RunOptions:
 
 def check_runnable(cfg: Config) -> None:
     """Refuse, before anything starts, what the platform accepts but this runtime cannot run."""
-    if cfg.read_destination == "S3" and cfg.engine != "SPARK" and cfg.reader_type != "SINGLEFILEREADER":
+    runnable = ("SINGLEFILEREADER", "SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER")
+    if cfg.read_destination == "S3" and cfg.engine != "SPARK" and cfg.reader_type not in runnable:
         raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} is not supported by "
-                          "letsdata_local yet (S3 datasets run with SINGLEFILEREADER)")
+                          f"letsdata_local yet (S3 datasets run with {', '.join(runnable)})")
+    if cfg.read_destination == "S3" and cfg.engine != "SPARK" and cfg.reader_type != "SINGLEFILEREADER":
+        from letsdata_local.state_machine import check_config
+
+        check_config(cfg)  # the reader / parser classes are named and import, before anything starts
 
 
 def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions) -> Reader:
     dest = cfg.read_destination
+    if dest == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER"):
+        raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} has no bridge envelope: "
+                          "it runs in-process with letsdata_local.state_machine.run_state_machine, not this Runner")
     check_runnable(cfg)
     if dest == "S3":
         from letsdata_local.manifest import parse_manifest

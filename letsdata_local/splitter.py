@@ -304,6 +304,11 @@ class RecordPuller:
                 if i >= 0:
                     break
                 search = max(0, len(self._buf) - (len(start) - 1))
+                # the bytes searched without a match are skipped, never part of a record: drop them,
+                # so a long stretch without a start pattern is not held (nor re-copied) in memory
+                self._base += search
+                self._buf = self._buf[search:]
+                search = 0
                 if not self._more():
                     self._pos = len(self._buf)
                     return None

@@ -12,8 +12,10 @@ lines are ``TYPE:file|TYPE:file``), calls the reader's ``parseDocument`` until i
   destination for ``ERROR`` (an ErrorDoc), counted for ``SKIP``;
 * every ErrorDoc in the composite's ``errorDocList`` (records the state machine rejected) -> the
   error destination as well, so no bad record disappears inside a composite;
-* a reader that raises -> an error document spanning the bytes it consumed; a reader that stops
-  making progress ends its task with an error document instead of looping forever.
+* an exception from the user's reader or parser is a task error, as on the platform: the task stops
+  there and the run reports it (``exceptions_as_errors``: an error document spanning the bytes the
+  call consumed, and the task goes on); a reader that stops making progress ends its task with an
+  error document instead of looping forever.
 
 After each composite the task's checkpoint (offset and record types per file) is current, so a task
 can be resumed with :meth:`StateMachineTask.resume` exactly as the platform resumes from
@@ -27,13 +29,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from letsdata_interfaces.readers.model.SingleFileReaderState import SingleFileReaderState
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.documents import Outcome, error_document, outcome_for
 from letsdata_local.engine import ItemResult
-from letsdata_local.state_machine_files import StateMachineError, StreamingFileReader
+from letsdata_local.state_machine_files import RecordParseError, StateMachineError, StreamingFileReader
 
 log = logging.getLogger("letsdata_local")
 
@@ -45,32 +48,21 @@ READER_TYPES = (SINGLE, MULTIPLE)
 Opener = Callable[[str, str], Iterable[bytes]]
 
 
-def parse_manifest_line(line: str) -> dict[str, str]:
-    """``WARC:a.warc.gz|WAT:a.wat.gz|WET:a.wet.gz`` -> ``{"WARC": "a.warc.gz", ...}`` (order kept)."""
-    files: dict[str, str] = {}
-    for part in line.strip().split("|"):
-        file_type, sep, name = part.partition(":")
-        file_type, name = file_type.strip(), name.strip()
-        if not sep or not file_type or not name:
-            raise ConfigError(f"manifest line {line.strip()!r}: expected TYPE:file entries separated by '|', "
-                              f"got {part!r}")
-        if file_type in files:
-            raise ConfigError(f"manifest line {line.strip()!r}: file type {file_type!r} appears twice")
-        files[file_type] = name
-    return files
-
-
-def load_instance(target: Any, field_name: str) -> Any:
-    """Instantiate ``module:Class`` named by configuration field ``field_name`` (errors name the field)."""
+def load_instance(target: Any, where: str) -> Any:
+    """Instantiate the ``module:Class`` named at ``where`` (``<config file>: field <path>``); errors name it."""
     from letsdata_service.registry import load_class
+    from letsdata_utils.errors import LetsDataImplementationError
 
     if not isinstance(target, str) or ":" not in target:
-        raise ConfigError(f"field {field_name} must be a Python 'module:Class' name, got {target!r}")
-    cls = load_class(target, field_name)
+        raise ConfigError(f"{where} must be a Python 'module:Class' name, got {target!r}")
+    try:
+        cls = load_class(target, where)
+    except LetsDataImplementationError as exc:
+        raise ConfigError(f"{where}: {str(exc).removeprefix('letsdata implementation - ')}") from None
     try:
         return cls()
     except Exception as exc:
-        raise ConfigError(f"field {field_name}: {target} could not be instantiated: {type(exc).__name__}: {exc}") from exc
+        raise ConfigError(f"{where}: {target} could not be instantiated: {type(exc).__name__}: {exc}") from exc
 
 
 def _wire(document: Any) -> dict[str, Any]:
@@ -123,12 +115,15 @@ class StateMachineTask:
     """One manifest line: the user's reader, one :class:`StreamingFileReader` per file, the drive loop."""
 
     def __init__(self, reader: Any, kind: str, files: dict[str, str], parsers: dict[str, Any], opener: Opener,
-                 resume: dict[str, dict[str, Any]] | None = None) -> None:
+                 resume: dict[str, dict[str, Any]] | None = None, exceptions_as_errors: bool = False) -> None:
         self.reader = reader
         self.kind = kind
         self.files = files
         self.stats = TaskStats()
         self.finished = False
+        self.exceptions_as_errors = exceptions_as_errors
+        #: set when the task stopped on an exception (a task error, as on the platform)
+        self.task_error: str | None = None
         resume = resume or {}
         self.file_readers: dict[str, StreamingFileReader] = {}
         for file_type, key in files.items():
@@ -136,7 +131,7 @@ class StateMachineTask:
             self.file_readers[file_type] = StreamingFileReader(
                 file_type, key, opener(file_type, key), parsers[file_type],
                 start_offset=int(point.get("offset") or 0), last_record_type=point.get("lastRecordType"),
-                next_record_type=point.get("nextRecordType"))
+                next_record_type=point.get("nextRecordType"), exceptions_as_errors=exceptions_as_errors)
 
     def checkpoint(self) -> dict[str, dict[str, Any]]:
         """Per file type: offset and state-machine position after the last finished composite."""
@@ -164,6 +159,9 @@ class StateMachineTask:
                     state = SingleFileReaderState(getattr(result, "fileReaderState", None))
                 except StateMachineError as exc:  # the parser's hints/transitions failed: the files cannot go on
                     self.stats.reader_failures += 1
+                    if not self.exceptions_as_errors:
+                        self.task_error = f"{name} stopped at {before}: {exc}"
+                        return
                     yield Outcome(Outcome.ERROR, error_document(
                         f"{name}@{before}", before, self.offsets(), f"task stopped: {exc}", "StateMachineError",
                         "CompositeDoc"))
@@ -171,6 +169,11 @@ class StateMachineTask:
                 except Exception as exc:
                     after = self.offsets()
                     self.stats.reader_failures += 1
+                    if not self.exceptions_as_errors:
+                        cause = exc if isinstance(exc, RecordParseError) else None
+                        self.task_error = (f"{name} stopped at {before}: "
+                                           f"{type(cause or exc).__name__}: {cause or exc}")
+                        return
                     yield Outcome(Outcome.ERROR, error_document(
                         f"{name}@{before}", before, after, f"the reader's parseDocument failed: {exc}",
                         type(exc).__name__, "CompositeDoc"))
@@ -240,6 +243,11 @@ class StateMachineTask:
             yield Outcome(Outcome.ERROR, wire)
 
 
+def check_config(cfg: Config) -> None:
+    """The class-name fields of a state-machine dataset are set and their classes load and instantiate."""
+    StateMachineDataset(cfg, lambda _file_type, _key: iter(()))
+
+
 class StateMachineDataset:
     """Builds the tasks of a state-machine dataset from its configuration and manifest."""
 
@@ -259,40 +267,49 @@ class StateMachineDataset:
             parser = cfg.get(prefix + "singleFileStateMachineParserImplementationClassName")
             self.parser_fields = {"": parser} if parser else {}
         self.reader_class = cfg.get(self.reader_field)
-        load_instance(self.reader_class, self.reader_field)  # fail before any file is opened
+        if self.reader_class is None:
+            raise ConfigError(f"{cfg.source}: missing required field {self.reader_field} (readerType {self.kind}: "
+                              "the reader's Python 'module:Class')")
+        load_instance(self.reader_class, f"{cfg.source}: field {self.reader_field}")  # before any file is opened
+        for file_type, target in self.parser_fields.items():
+            where = self._parser_field(file_type)
+            load_instance(target, f"{cfg.source}: field {where}")
 
-    def task(self, line: str, resume: dict[str, dict[str, Any]] | None = None) -> StateMachineTask:
-        reader, files, parsers = self.plan(line)
-        return StateMachineTask(reader, self.kind, files, parsers, self.opener, resume)
+    def task(self, entry: dict[str, str], resume: dict[str, dict[str, Any]] | None = None,
+             exceptions_as_errors: bool = False) -> StateMachineTask:
+        """The task of one manifest entry (``{file type: key}``; ``{"": key}`` for a single-file line)."""
+        reader, files, parsers = self.plan(entry)
+        return StateMachineTask(reader, self.kind, files, parsers, self.opener, resume, exceptions_as_errors)
 
-    def plan(self, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
-        """A fresh reader for the manifest line, its resolved files and their parsers (nothing is read)."""
-        reader = load_instance(self.reader_class, self.reader_field)
+    def plan(self, entry: dict[str, str]) -> tuple[Any, dict[str, str], dict[str, Any]]:
+        """A fresh reader for the manifest entry, its resolved files and their parsers (nothing is read)."""
+        reader = load_instance(self.reader_class, f"{self.cfg.source}: field {self.reader_field}")
         if self.kind == MULTIPLE:
-            return self._multiple(reader, line)
-        return self._single(reader, line)
+            return self._multiple(reader, entry)
+        return self._single(reader, next(iter(entry.values())))
+
+    def _parser_field(self, file_type: str) -> str:
+        if self.kind == MULTIPLE:
+            return f"readConnector.singleFileStateMachineParserImplementationClassNameMap.{file_type}"
+        return "readConnector.singleFileStateMachineParserImplementationClassName"
 
     def _parser_from_config(self, file_type: str) -> Any:
-        field_name = "readConnector.singleFileStateMachineParserImplementationClassNameMap"
-        target = self.parser_fields.get(file_type)
-        if target is None and self.kind == SINGLE:
-            field_name, target = "readConnector.singleFileStateMachineParserImplementationClassName", \
-                self.parser_fields.get("")
+        target = self.parser_fields.get(file_type if self.kind == MULTIPLE else "")
         if target is None:
-            raise ConfigError(f"no parser for file type {file_type!r}: the reader returned none and {field_name} "
-                              "does not name one")
-        return load_instance(target, f"{field_name}.{file_type}" if self.kind == MULTIPLE else field_name)
+            raise ConfigError(f"no parser for file type {file_type!r}: the reader returned none and "
+                              f"{self._parser_field(file_type)} does not name one")
+        return load_instance(target, f"{self.cfg.source}: field {self._parser_field(file_type)}")
 
-    def _multiple(self, reader: Any, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
-        manifest = parse_manifest_line(line)
+    def _multiple(self, reader: Any, manifest: dict[str, str]) -> tuple[Any, dict[str, str], dict[str, Any]]:
+        line = "|".join(f"{t}:{k}" for t, k in manifest.items())
         wanted = {str(t).upper() for t in reader.getS3FileTypes()}
         given = {t.upper() for t in manifest}
         if wanted != given:
-            raise ConfigError(f"manifest line {line.strip()!r} names file types {sorted(given)}, the reader "
+            raise ConfigError(f"manifest line {line!r} names file types {sorted(given)}, the reader "
                               f"{self.reader_class} reads {sorted(wanted)}")
         resolved = reader.getResolvedS3FileNames(dict(manifest))
         if not isinstance(resolved, dict) or {str(k).upper() for k in resolved} != wanted:
-            raise ConfigError(f"getResolvedS3FileNames returned {resolved!r} for {line.strip()!r}; expected one "
+            raise ConfigError(f"getResolvedS3FileNames returned {resolved!r} for {line!r}; expected one "
                               f"name per file type {sorted(wanted)}")
         parsers = dict(reader.getParserInterfacesForS3FileTypes(set(resolved)) or {})
         for file_type in resolved:
@@ -300,12 +317,8 @@ class StateMachineDataset:
                 parsers[file_type] = self._parser_from_config(file_type)
         return reader, {str(k): str(v) for k, v in resolved.items()}, parsers
 
-    def _single(self, reader: Any, line: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
+    def _single(self, reader: Any, name: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
         file_type = str(reader.getS3FileType())
-        name = line.strip()
-        prefix, sep, rest = name.partition(":")
-        if sep and prefix.upper() == file_type.upper():
-            name = rest.strip()
         key = reader.getResolvedS3FileName(file_type, name)
         if not isinstance(key, str) or not key:
             raise ConfigError(f"getResolvedS3FileName returned {key!r} for {name!r}; expected an S3 key")
@@ -315,7 +328,7 @@ class StateMachineDataset:
 
 def s3_opener(session: Any, bucket: str, chunk_size: int) -> Opener:
     """Stream ``s3://bucket/key`` in ``chunk_size`` reads, gunzipped when it is gzip."""
-    from letsdata_local.splitter import gunzip_chunks
+    from letsdata_local.splitter import gunzip_chunks, is_gzip
 
     s3 = session.client("s3")
 
@@ -327,7 +340,13 @@ def s3_opener(session: Any, bucket: str, chunk_size: int) -> Opener:
 
             raise ResourceMissingError(f"{file_type} file s3://{bucket}/{key} cannot be read ({_error_code(exc)})") from exc
         try:
-            yield from gunzip_chunks(_pieces(body.iter_chunks(chunk_size)))
+            reads = iter(body.iter_chunks(chunk_size))
+            first = next(reads, b"")
+            if is_gzip(first):
+                yield from gunzip_chunks(_pieces(chain((first,), reads)))
+            else:
+                yield first
+                yield from reads
         finally:
             body.close()
 
@@ -335,7 +354,7 @@ def s3_opener(session: Any, bucket: str, chunk_size: int) -> Opener:
 
 
 #: Compressed input is handed to the gunzipper in pieces this large (see :func:`_pieces`).
-GZIP_INPUT_PIECE = 256 * 1024
+GZIP_INPUT_PIECE = 32 * 1024
 
 
 def _pieces(chunks: Iterable[bytes], size: int = GZIP_INPUT_PIECE) -> Iterator[bytes]:
@@ -343,8 +362,8 @@ def _pieces(chunks: Iterable[bytes], size: int = GZIP_INPUT_PIECE) -> Iterator[b
 
     Common Crawl files are one gzip member per record (~1-20 KB); zlib hands back the rest of its
     input as a new ``unused_data`` object at the end of every member, so feeding it 8 MiB reads
-    copies megabytes per record (about 10x slower than 64-256 KB pieces in this project's
-    measurements). Cutting the reads keeps that copy small; plain files are unaffected.
+    copies megabytes per record (8 MiB reads were ~6x slower than 16-64 KiB pieces in this project's
+    measurements). Cutting the reads keeps that copy small. Only gzip objects are cut.
     """
     for chunk in chunks:
         if len(chunk) <= size:
@@ -378,18 +397,21 @@ def check_inputs(session: Any, bucket: str, line_files: list[dict[str, str]]) ->
 
 def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
     """Run every manifest line of a state-machine dataset and write its outcomes; returns a Summary."""
-    from letsdata_local.readers import manifest_keys
+    from letsdata_local.manifest import ManifestMissingError, fetch_s3_manifest, parse_manifest
+    from letsdata_local.readers import ResourceMissingError
     from letsdata_local.runner import Summary, build_error_writer, build_writer
 
-    text = cfg.get("manifestFile.fileContents")
     bucket = str(cfg.get("readConnector.bucketName"))
-    if text is None:
-        link = str(cfg.get("manifestFile.s3Link"))
-        link_bucket, _, key = link.removeprefix("s3://").partition("/")
-        text = session.client("s3").get_object(Bucket=link_bucket, Key=key)["Body"].read().decode("utf-8")
-    lines = manifest_keys(text)
-    if not lines:
-        raise ConfigError("the manifest lists no files to read")
+    uri = cfg.get("manifestFile.manifestFileS3Uri")
+    if uri:
+        try:
+            entries = fetch_s3_manifest(session.client("s3"), str(uri), cfg.reader_type, cfg.source)
+        except ManifestMissingError as exc:
+            raise ResourceMissingError(str(exc)) from exc
+    else:
+        entries = parse_manifest(str(cfg.get("manifestFile.fileContents") or ""), cfg.reader_type,
+                                 f"{cfg.source}: field manifestFile.fileContents")
+    lines = [entry.files for entry in entries]
     dataset = StateMachineDataset(cfg, s3_opener(session, bucket, options.chunk_size))
     check_inputs(session, bucket, [dataset.plan(line)[1] for line in lines])
     writer = build_writer(cfg, session, options)
@@ -401,7 +423,7 @@ def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
     started = time.perf_counter()
     try:
         for line in lines:
-            task = dataset.task(line)
+            task = dataset.task(line, exceptions_as_errors=bool(getattr(options, "exceptions_as_errors", False)))
             for outcome in task.outcomes():
                 if outcome.kind == Outcome.DOCUMENT:
                     writer.write(outcome.record)
@@ -414,6 +436,8 @@ def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
                 else:
                     summary.skips += 1
             stats.merge(task.stats)
+            if task.task_error:
+                summary.task_errors.append(task.task_error)
         writer.close()
         error_writer.close()
     except KeyboardInterrupt:

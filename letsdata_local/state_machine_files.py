@@ -1,24 +1,24 @@
 """The runtime's ``SystemFileReader``: one streamed file read record by record through a state machine.
 
 Why it is shaped like this: a state-machine file (a WARC file: request -> response -> metadata) is
-read with patterns that change with the record type expected next, so the fixed-pattern
-:class:`letsdata_local.splitter.RecordSplitter` cannot split it ahead of time. This reader keeps a
-window of the decompressed stream (chunks from :func:`letsdata_local.splitter.gunzip_chunks`, so
-gzip — including Common Crawl's one-member-per-record gzip — is handled exactly as for single-file
-datasets), searches it with ``bytes.find`` and only ever holds the unconsumed tail plus one chunk,
-never the whole file.
+read with patterns that change with the record type expected next, so the records are pulled one at
+a time with :class:`letsdata_local.splitter.RecordPuller` — the single-file splitter's boundary rule
+with per-record patterns — from the decompressed stream (:func:`letsdata_local.splitter.gunzip_chunks`,
+so gzip, including Common Crawl's one member per record, is handled exactly as for single-file
+datasets). Only the unconsumed tail of the stream is held, never the whole file.
 
-Record boundaries follow the single-file rule: the record starts at the start pattern of the
-expected type; it ends after its end pattern, except when the end match is where the *next*
-record's start pattern matches (a WARC request "ends" at ``WARC-Type: response``), in which case it
-ends before it. A final record without an end match runs to the end of the file. The next record's
-start pattern is ``getNextRecordStartPattern(getNextExpectedRecordType(current))`` with no last
-document, cached per record type (see docs/state-machine-readers.md).
+The boundary rule: a record starts at the start pattern of the expected type and ends after its end
+pattern, except when the end match is where the *next* record's start pattern matches (a WARC
+request "ends" at ``WARC-Type: response``), in which case it ends before it; a last record without an
+end match runs to the end of the file. The next record's start pattern is
+``getNextRecordStartPattern(getNextExpectedRecordType(current))`` with no last document, cached per
+record type (see docs/state-machine-readers.md).
 
-A record the parser rejects — it raises, returns something that is not a ParseDocumentResult, or
-returns status ``ERROR`` — comes back from :meth:`nextRecord` as an ErrorDoc carrying the record's
-byte range, and the state machine moves on to the type after it, so one bad record never stops the
-file.
+A record the parser rejects — it returns status ``ERROR``, or something that is not a
+ParseDocumentResult — comes back from :meth:`nextRecord` as an ErrorDoc with the record's byte range,
+and the state machine moves on, so one bad record never stops the file. An exception raised by
+``parseDocument`` is a task error, as on the platform (:class:`RecordParseError` names the record),
+unless the reader was built with ``exceptions_as_errors``: then it becomes an ErrorDoc too.
 """
 
 from __future__ import annotations
@@ -32,12 +32,17 @@ from letsdata_interfaces.documents.Document import Document
 from letsdata_interfaces.documents.ErrorDoc import ErrorDoc
 from letsdata_interfaces.readers.model.SingleFileReaderState import SingleFileReaderState
 from letsdata_interfaces.readers.SystemFileReader import SystemFileReader
+from letsdata_local.splitter import RecordPuller
 
 _State = SingleFileReaderState
 
 
 class StateMachineError(RuntimeError):
     """The parser's state machine cannot continue (its hints or transitions failed)."""
+
+
+class RecordParseError(RuntimeError):
+    """``parseDocument`` raised on a record: a task error (the message names the file and offset)."""
 
 
 @dataclass(frozen=True)
@@ -90,26 +95,23 @@ class StreamingFileReader(SystemFileReader):
 
     def __init__(self, file_type: str, file_name: str, chunks: Iterable[bytes], parser: Any, *,
                  start_offset: int = 0, last_record_type: str | None = None,
-                 next_record_type: str | None = None) -> None:
+                 next_record_type: str | None = None, exceptions_as_errors: bool = False) -> None:
         self._file_type = file_type
         self._file_name = file_name
         self._parser = parser
-        self._chunks: Iterator[bytes] = iter(chunks)
-        self._buf = b""
-        self._base = 0  # file offset of _buf[0]
-        self._pos = 0  # file offset just past the last consumed record
-        self._floor = 0  # bytes before this file offset are never needed again (dropped on refill)
-        self._eof = False
+        self._source: Iterator[bytes] = iter(chunks)
+        self._origin = start_offset  # file offset of the puller's offset 0
+        self._puller = RecordPuller(_after(self._source, start_offset, file_name) if start_offset else self._source)
+        self._pos = start_offset  # file offset just past the last consumed record
         self._state = _State.CREATED
         self._last_type = last_record_type
         self._next_type = next_record_type
         self._last_doc: Document | None = None
         self._peeked: _Pending | None = None
         self._next_start_cache: dict[str, bytes] = {}
+        self._exceptions_as_errors = exceptions_as_errors
         #: consumed records per status (``SUCCESS`` / ``ERROR`` / ``SKIP``)
         self.counts: Counter[str] = Counter()
-        if start_offset:
-            self._skip_to(start_offset)
 
     # -- SystemFileReader ---------------------------------------------------------------------
     def nextRecord(self, peek: bool) -> Document | None:
@@ -158,9 +160,8 @@ class StreamingFileReader(SystemFileReader):
 
     def close(self) -> None:
         self._transition(_State.CLOSED)
-        self._buf = b""
         self._peeked = None
-        close = getattr(self._chunks, "close", None)
+        close = getattr(self._source, "close", None)
         if close is not None:
             close()
 
@@ -171,58 +172,18 @@ class StreamingFileReader(SystemFileReader):
         SingleFileReaderState.assertValidTransition(self._state, target)
         self._state = target
 
-    def _fill(self) -> bool:
-        """Append the next chunk, dropping the consumed prefix; False at end of stream."""
-        if self._eof:
-            return False
-        for chunk in self._chunks:
-            if chunk:
-                keep = self._floor - self._base
-                self._buf = self._buf[keep:] + chunk if keep > 0 else self._buf + chunk
-                self._base = max(self._base, self._floor)
-                return True
-        self._eof = True
-        return False
-
-    def _skip_to(self, offset: int) -> None:
-        while self._base + len(self._buf) < offset:
-            self._pos = self._floor = self._base + len(self._buf)
-            if not self._fill():
-                raise StateMachineError(f"cannot resume {self._file_name} at offset {offset}: the file is shorter")
-        self._pos = self._floor = offset
-
-    def _find(self, pattern: bytes, start: int, skipping: bool = False) -> int:
-        """File offset of the first ``pattern`` at or after file offset ``start``, or -1 at end of file.
-
-        ``skipping``: the bytes searched are not part of a record (looking for a start pattern), so
-        they may be dropped while searching — a long stretch without a match never piles up.
-        """
-        search = start
-        while True:
-            i = self._buf.find(pattern, max(0, search - self._base))
-            if i >= 0:
-                return self._base + i
-            search = max(search, self._base + len(self._buf) - len(pattern) + 1)
-            if skipping:
-                self._floor = max(self._floor, search)
-            if not self._fill():
-                return -1
-
-    def _available(self, end: int) -> int:
-        """Make the window reach file offset ``end`` if the file is that long; returns the reachable end."""
-        while self._base + len(self._buf) < end and self._fill():
-            pass
-        return min(end, self._base + len(self._buf))
-
     def _expected(self) -> str:
         if self._next_type is None:
-            try:
-                self._next_type = self._parser.getNextExpectedRecordType(self._file_type, self._last_type)
-            except Exception as exc:
-                raise StateMachineError(
-                    f"getNextExpectedRecordType({self._file_type!r}, {self._last_type!r}) failed for "
-                    f"{self._file_name}: {type(exc).__name__}: {exc}") from exc
+            self._next_type = self._successor(self._last_type)
         return str(self._next_type)
+
+    def _successor(self, record_type: str | None) -> str:
+        try:
+            return str(self._parser.getNextExpectedRecordType(self._file_type, record_type))
+        except Exception as exc:
+            raise StateMachineError(
+                f"getNextExpectedRecordType({self._file_type!r}, {record_type!r}) failed for {self._file_name}: "
+                f"{type(exc).__name__}: {exc}") from exc
 
     def _next_start(self, record_type: str) -> bytes:
         """The start pattern of the record after one of ``record_type`` (b"" if it has none)."""
@@ -255,36 +216,25 @@ class StreamingFileReader(SystemFileReader):
         except Exception as exc:
             raise StateMachineError(f"the record hints for {expected!r} in {self._file_name} failed: "
                                     f"{type(exc).__name__}: {exc}") from exc
-        if not start_hint.pattern:
-            raise StateMachineError("an OFFSET start hint is not supported: records are found by a start pattern")
-        self._floor = self._pos
-        start = self._find(start_hint.pattern, self._pos, skipping=True)
-        if start < 0:
+        if not start_hint.pattern or not end_hint.pattern:
+            raise StateMachineError(f"OFFSET record hints are not supported for state-machine files ({expected!r} in "
+                                    f"{self._file_name}): give PATTERN start and end hints")
+        found = self._puller.next_record(start_hint.pattern, end_hint.pattern, self._next_start(expected))
+        if found is None:
             return None
-        self._floor = start
-        if end_hint.length:
-            end = self._available(start + end_hint.length)
-        else:
-            match = self._find(end_hint.pattern, start + len(start_hint.pattern))
-            if match < 0:
-                end = self._base + len(self._buf)  # the last record runs to the end of the file
-            else:
-                following = self._next_start(expected)
-                if (following and self._available(match + len(following)) >= match
-                        and self._buf.startswith(following, match - self._base)):
-                    end = match
-                else:
-                    end = match + len(end_hint.pattern)
-        record = self._buf[start - self._base:end - self._base]
-        return self._parse(expected, start, end, record)
+        offset, record = found
+        start = self._origin + offset
+        return self._parse(expected, start, start + len(record), record)
 
     def _parse(self, expected: str, start: int, end: int, record: bytes) -> _Pending:
         try:
             result = self._parser.parseDocument(self._file_type, self._file_name, start, self._last_type,
                                                 self._last_doc, record, 0, len(record))
         except Exception as exc:
-            return self._rejected(expected, start, end, f"parseDocument raised {type(exc).__name__}: {exc}",
-                                  type(exc).__name__)
+            message = f"parseDocument raised {type(exc).__name__}: {exc}"
+            if not self._exceptions_as_errors:
+                raise RecordParseError(f"{self._file_name}@{start} ({expected}): {message}") from exc
+            return self._rejected(expected, start, end, message, type(exc).__name__)
         document = getattr(result, "document", None)
         status = getattr(result, "status", None)
         status_text = str(getattr(status, "value", status)).upper()
@@ -303,16 +253,23 @@ class StreamingFileReader(SystemFileReader):
                 document.errorEndoffsetMap = {self._file_type: str(end)}
         return _Pending(end, expected, next_type, document, status_text)
 
-    def _successor(self, record_type: str) -> str:
-        try:
-            return str(self._parser.getNextExpectedRecordType(self._file_type, record_type))
-        except Exception as exc:
-            raise StateMachineError(
-                f"getNextExpectedRecordType({self._file_type!r}, {record_type!r}) failed for {self._file_name}: "
-                f"{type(exc).__name__}: {exc}") from exc
-
     def _rejected(self, expected: str, start: int, end: int, message: str, error_type: str) -> _Pending:
         doc_id = f"{self._file_name}@{start}"
         document = ErrorDoc(doc_id, expected, doc_id, {"errorType": error_type, "fileName": self._file_name}, {},
                             {self._file_type: str(start)}, {self._file_type: str(end)}, message)
         return _Pending(end, expected, self._successor(expected), document, "ERROR")
+
+
+def _after(chunks: Iterator[bytes], offset: int, file_name: str) -> Iterator[bytes]:
+    """The stream from byte ``offset`` on (a checkpoint): earlier bytes are read and dropped."""
+    skip = offset
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        yield chunk[skip:] if skip else chunk
+        skip = 0
+        yield from chunks
+        return
+    if skip:
+        raise StateMachineError(f"cannot resume {file_name} at offset {offset}: the file is shorter")

@@ -116,7 +116,7 @@ CASES: dict[str, tuple[bytes, str]] = {
                           "field letsdataLocal.seed: file 'no/such/seed.jsonl' not found"),
     "state_machine_reader": (_edit(("manifestFile.readerType", "SINGLEFILESTATEMACHINEREADER"),
                                    ("readConnector.readerType", "SINGLEFILESTATEMACHINEREADER")),
-                             "field readConnector.readerType SINGLEFILESTATEMACHINEREADER is not supported"),
+                             "missing required field readConnector.singleFileStateMachineReaderImplementationClassName"),
 }
 
 

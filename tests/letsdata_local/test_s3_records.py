@@ -141,7 +141,8 @@ def test_multiple_file_lines_are_parsed_then_refused_with_a_clear_message(sessio
         with pytest.raises(ConfigError, match=f"m line 2: {message}"):
             parse_manifest(f"A:x\n{line}", "MULTIPLEFILESTATEMACHINEREADER", "m")
     cfg = _config(tmp_path, {"readerType": "MULTIPLEFILESTATEMACHINEREADER", "fileContents": "WARC:w/1.gz|WET:e/1.gz"})
-    with pytest.raises(ConfigError, match="readerType MULTIPLEFILESTATEMACHINEREADER is not supported by letsdata_local"):
+    # state-machine readers run in-process (letsdata_local.state_machine), never through the bridge Runner
+    with pytest.raises(ConfigError, match="readerType MULTIPLEFILESTATEMACHINEREADER has no bridge envelope"):
         Runner(cfg, session, make_bridge(SingleFileParser=JSONL), RunOptions(progress=False))
 
 

@@ -21,8 +21,8 @@ from letsdata_interfaces.readers.model.RecordParseHint import RecordParseHint
 from letsdata_interfaces.readers.model.SingleFileReaderState import SingleFileReaderState
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.splitter import gunzip_chunks
-from letsdata_local.state_machine import MULTIPLE, SINGLE, StateMachineTask, parse_manifest_line
-from letsdata_local.state_machine_files import StateMachineError, StreamingFileReader
+from letsdata_local.state_machine import MULTIPLE, SINGLE, StateMachineTask
+from letsdata_local.state_machine_files import RecordParseError, StateMachineError, StreamingFileReader
 
 NEXT = {None: "H", "H": "A", "A": "B", "B": "A"}
 START = {"H": "<H>", "A": "<A>", "B": "<B>"}
@@ -135,9 +135,17 @@ def test_peek_returns_the_same_record_without_consuming_it() -> None:
     assert second is not None and second.getDocumentId() == "<A>a1"
 
 
+def test_a_raising_parser_is_a_task_error_naming_the_record() -> None:
+    reader = StreamingFileReader("TOY", "toy", [b"<H>h<A>a<B>boom</B><A>ok"], ToyParser())
+    reader.nextRecord(False)
+    reader.nextRecord(False)
+    with pytest.raises(RecordParseError, match=r"toy@8 \(B\): parseDocument raised KeyError: 'boom'"):
+        reader.nextRecord(False)
+
+
 def test_rejected_and_raising_records_become_error_docs_and_the_machine_moves_on() -> None:
     data = b"<H>h<A>bad<B>boom</B><A>ok"
-    reader = StreamingFileReader("TOY", "toy", [data], ToyParser())
+    reader = StreamingFileReader("TOY", "toy", [data], ToyParser(), exceptions_as_errors=True)
     docs = []
     while (doc := reader.nextRecord(False)) is not None:
         docs.append(doc)
@@ -183,24 +191,6 @@ def test_bad_hints_fail_with_a_clear_error() -> None:
         StreamingFileReader("TOY", "toy", [TOY], parser).nextRecord(False)
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("WARC:a/b.warc.gz|WAT:a/b.wat.gz|WET:c.wet.gz", {"WARC": "a/b.warc.gz", "WAT": "a/b.wat.gz", "WET": "c.wet.gz"}),
-    (" METADATALOGFILE:June2022/m1.gz | DATALOGFILE:June2022/d1.gz ",
-     {"METADATALOGFILE": "June2022/m1.gz", "DATALOGFILE": "June2022/d1.gz"}),
-    ("WARC:s3:key:with:colons", {"WARC": "s3:key:with:colons"}),
-])
-def test_manifest_lines(line: str, expected: dict[str, str]) -> None:
-    assert parse_manifest_line(line) == expected
-
-
-@pytest.mark.parametrize(("line", "message"), [
-    ("WARC:a|noseparator", "expected TYPE:file"), ("WARC:a|WARC:b", "appears twice"), ("WARC:", "expected TYPE:file"),
-])
-def test_bad_manifest_lines(line: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
-        parse_manifest_line(line)
-
-
 class PairReader:
     """A multiple-file reader joining record i of file L with record i of file R (after the headers)."""
 
@@ -235,10 +225,10 @@ class PairReader:
                                             offsets, "PROCESSING", "SUCCESS")
 
 
-def _task(reader: Any, left: bytes, right: bytes, resume: Any = None) -> StateMachineTask:
+def _task(reader: Any, left: bytes, right: bytes, resume: Any = None, as_errors: bool = False) -> StateMachineTask:
     data = {"l.toy": left, "r.toy": right}
     return StateMachineTask(reader, MULTIPLE, {"L": "l.toy", "R": "r.toy"}, {"L": ToyParser(), "R": ToyParser()},
-                            lambda _t, key: chunks_of(data[key], 3), resume)
+                            lambda _t, key: chunks_of(data[key], 3), resume, exceptions_as_errors=as_errors)
 
 
 def test_multiple_file_task_outcomes_and_stats() -> None:
@@ -257,8 +247,16 @@ def test_multiple_file_task_outcomes_and_stats() -> None:
     assert all(r.getState() is SingleFileReaderState.CLOSED for r in task.file_readers.values())
 
 
+def test_reader_exception_is_a_task_error_by_default() -> None:
+    task = _task(PairReader(fail_on="l2"), b"<H>l<A>l1<B>l2</B><A>l3", b"<H>r<A>r1<B>r2</B><A>r3")
+    outcomes = list(task.outcomes())
+    assert [o.record["left"] for o in outcomes] == ["<A>l1"]  # the task stops at the failing composite
+    assert task.task_error == "L:l.toy|R:r.toy stopped at {'L': '9', 'R': '9'}: ValueError: cannot join <B>l2</B>"
+    assert all(r.getState() is SingleFileReaderState.CLOSED for r in task.file_readers.values())
+
+
 def test_reader_exception_becomes_an_error_doc_and_the_task_goes_on() -> None:
-    task = _task(PairReader(fail_on="l1"), b"<H>l<A>l1<B>l2</B>", b"<H>r<A>r1<B>r2</B>")
+    task = _task(PairReader(fail_on="l1"), b"<H>l<A>l1<B>l2</B>", b"<H>r<A>r1<B>r2</B>", as_errors=True)
     outcomes = list(task.outcomes())
     assert [o.kind for o in outcomes] == ["error", "document"]
     assert "cannot join <A>l1" in outcomes[0].record["errorMessage"]
@@ -314,9 +312,18 @@ def test_config_accepts_the_platform_reader_type_spellings() -> None:
     raw = {**BASE, "readConnector": {**BASE["readConnector"], "readerType": "Multiple File State Machine Reader",
                                      "multipleFileStateMachineReaderClassName": "m:C"}}
     assert Config(raw).get("readConnector.readerType") == "MULTIPLEFILESTATEMACHINEREADER"
+    from letsdata_local.runner import check_runnable
+
     raw["readConnector"]["readerType"] = "SINGLEFILESTATEMACHINEREADER"
-    with pytest.raises(ConfigError, match="singleFileStateMachineReaderImplementationClassName"):
-        Config(raw)
+    with pytest.raises(ConfigError, match="missing required field readConnector.singleFileStateMachineReader"):
+        check_runnable(Config(raw))
+    raw["readConnector"]["singleFileStateMachineReaderImplementationClassName"] = "com.example.JavaReader"
+    with pytest.raises(ConfigError, match="must be a Python 'module:Class' name, got 'com.example.JavaReader'"):
+        check_runnable(Config(raw))
+    raw["readConnector"]["singleFileStateMachineReaderImplementationClassName"] = "examples.nope:Reader"
+    with pytest.raises(ConfigError, match="field readConnector.singleFileStateMachineReaderImplementationClassName: "
+                                          "cannot import module 'examples.nope'"):
+        check_runnable(Config(raw))
 
 
 def test_large_reads_are_cut_into_pieces_for_the_gunzipper() -> None:
@@ -346,4 +353,4 @@ def test_bytes_skipped_before_a_start_pattern_are_not_kept() -> None:
     first = reader.nextRecord(False)
     assert first is not None and first.getDocumentId() == "<H>h1"
     assert reader.getOffsetBytes() == str(1_000_000 + 9)
-    assert len(reader._buf) < 4096  # a megabyte without a match was searched but never held
+    assert len(reader._puller._buf) < 4096  # a megabyte without a match was searched but never held
