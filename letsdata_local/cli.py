@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: as on the platform, it is a task error: the task stops at that record)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for DEBUG)")
+    from letsdata_local.task_cli import add_run_arguments, add_tasks_command
+
+    add_run_arguments(run)
+    add_tasks_command(sub)
     return parser
 
 
@@ -125,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
     from letsdata_local.embedded import start_embedded, wants_embedded
 
     cfg = load_config(args.config)
+    if args.command == "tasks":
+        from letsdata_local.task_cli import tasks_command
+
+        return tasks_command(args, cfg)
     impls = _implementations(cfg, args.impl)
     if args.batch_size < 1:
         raise ConfigError("--batch-size must be >= 1")
@@ -169,7 +177,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
     from letsdata_local.engine import BridgeClient, HttpInvoker, InProcessInvoker, LambdaInvoker
     from letsdata_local.readers import ResourceMissingError
     from letsdata_local.resources import Provisioner
-    from letsdata_local.runner import Runner, RunOptions
+    from letsdata_local.runner import RunOptions
 
     clear_shared_sessions()
     session = shared_session(endpoint_url=endpoint_url)
@@ -213,6 +221,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         from letsdata_local.spark import run_spark
 
         summary = run_spark(cfg, session, bridge, options, embedded=embedded)
+        failed = 0
     elif cfg.read_destination == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER",
                                                               "MULTIPLEFILESTATEMACHINEREADER"):
         from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists
@@ -222,14 +231,15 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         except ResourceMissingError as exc:
             _err(f"cannot start: {exc}")
             return EXIT_MISSING
+        failed = 0
     else:
-        runner = Runner(cfg, session, bridge, options)
+        from letsdata_local.task_cli import run_tasks_for
+
         try:
-            runner.check()
+            summary, failed = run_tasks_for(cfg, args, impls, endpoint_url, session)
         except ResourceMissingError as exc:
             _err(f"cannot start: {exc}")
             return EXIT_MISSING
-        summary = runner.run()
     for line in summary.lines():
         _out(line)
     if summary.sample:
@@ -238,7 +248,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
             _out(json.dumps(doc, ensure_ascii=False)[:2000])
     if summary.interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if summary.task_errors else 0
+    return EXIT_FAILED if summary.task_errors or failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,7 +66,10 @@ def test_errors_and_local_output_with_endpoint_and_create_resources(aws_endpoint
     code = main(["run", str(path), "--endpoint-url", aws_endpoint, "--create-resources", "--no-progress",
                  "--impl", "SingleFileParser=examples.letsdata.jsonl_log_parser:JsonLinesLogParser"])
     assert code == 0, capsys.readouterr().err
-    docs = [json.loads(x) for x in (tmp_path / "docs.jsonl").read_text().splitlines()]
+    # one task per manifest file: its documents are part files under docs/<task id>/
+    parts = sorted((tmp_path / "docs").glob("*/part-*.jsonl"))
+    assert [(p.parent.name[:14], p.name) for p in parts] == [("file-in.jsonl-", "part-00000.jsonl")]
+    docs = [json.loads(x) for p in parts for x in p.read_text().splitlines()]
     assert [d["documentId"] for d in docs] == ["a"]
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="my-errors")["Contents"]]
     errors = [json.loads(x) for k in keys for x in s3.get_object(Bucket="my-errors", Key=k)["Body"].read().splitlines()]

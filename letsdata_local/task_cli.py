@@ -1,0 +1,126 @@
+"""Command-line options of the task model: ``run`` options and the ``tasks`` subcommand.
+
+Kept apart from :mod:`letsdata_local.cli` so that module only wires these in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from letsdata_local.config import Config
+
+
+def add_run_arguments(run: argparse.ArgumentParser) -> None:
+    group = run.add_argument_group("tasks, concurrency and checkpoints (docs/letsdata-local-tasks.md)")
+    group.add_argument("--concurrency", type=int, default=None, metavar="N",
+                       help="tasks run at once (default: the configuration's computeEngine.concurrency, else 1)")
+    _checkpoints_argument(group)
+    group.add_argument("--checkpoint-every", type=int, default=10_000, metavar="N",
+                       help="file destinations (LOCAL, S3): commit a part and checkpoint every N records "
+                       "(default 10000); record destinations checkpoint after every batch")
+    group.add_argument("--restart", action="store_true",
+                       help="discard the checkpoints (and this dataset's LOCAL/S3 part files) and start from the beginning")
+    group.add_argument("--redrive", action="store_true", help="run only the tasks that failed, were blocked or interrupted")
+    group.add_argument("--task", action="append", default=[], metavar="TASK_ID",
+                       help="run only this task (repeatable; ids from the tasks subcommand)")
+    group.add_argument("--spark-master", metavar="URL",
+                       help="run the tasks as Spark tasks on this master (spark://host:7077, local[N]); needs an "
+                       "s3:// or dynamodb:// checkpoint store for a cluster")
+
+
+def _checkpoints_argument(parser: Any) -> None:
+    parser.add_argument("--checkpoints", metavar="STORE",
+                        help="checkpoint store: a directory (default letsdata_local_output/<dataset>/checkpoints), "
+                        "s3://bucket/prefix or dynamodb://table on the dataset's account")
+
+
+def add_tasks_command(sub: Any) -> None:
+    tasks = sub.add_parser("tasks", help="list a dataset's tasks with state, position, counts and last error")
+    tasks.add_argument("config", help="dataset configuration (LetsData JSON format)")
+    _checkpoints_argument(tasks)
+    tasks.add_argument("--endpoint-url", help="AWS-compatible endpoint (for s3:// and dynamodb:// stores)")
+    tasks.add_argument("--json", action="store_true", help="one JSON object per task")
+    tasks.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for DEBUG)")
+
+
+def store_spec(cfg: Config, value: str | None) -> str:
+    from letsdata_local.checkpoints import default_store_spec
+    from letsdata_local.resources import _slug
+
+    return value or default_store_spec(_slug(cfg.dataset_name))
+
+
+def tasks_command(args: argparse.Namespace, cfg: Config) -> int:
+    """Print the stored state of every task that has run."""
+    from letsdata_local.checkpoints import open_store
+
+    spec = store_spec(cfg, args.checkpoints)
+    session = None
+    if "://" in spec:
+        from datalake_library.aws import shared_session
+
+        session = shared_session(endpoint_url=args.endpoint_url)
+    store = open_store(spec, cfg.dataset_name, session)
+    states = sorted(store.all(), key=lambda s: s.task_id)
+    out = sys.stdout
+    if args.json:
+        for state in states:
+            out.write(state.to_json() + "\n")
+        return 0
+    if not states:
+        out.write(f"no task of {cfg.dataset_name} has run yet (checkpoints: {store.location})\n")
+        return 0
+    header = ("TASK", "STATE", "POSITION", "RECORDS", "DOCUMENTS", "ERRORS", "SKIPS", "LAST ERROR")
+    rows = [
+        (s.task_id, s.state, _short(s.position or "-", 24), str(s.records), str(s.documents), str(s.errors),
+         str(s.skips), _short(s.last_error or "-", 80))
+        for s in states
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+    out.write(f"checkpoints: {store.location}\n")
+    return 0
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], endpoint_url: str | None,
+                  session: Any) -> tuple[Any, int]:
+    """Run a LAMBDA / LAMBDA_AND_SAGEMAKER dataset as tasks; returns the summary and failed-task count."""
+    from letsdata_local.checkpoints import BLOCKED, FAILED
+    from letsdata_local.scheduler import configured_concurrency, run_dataset
+    from letsdata_local.task_runner import HTTP, IN_PROCESS, LAMBDA, TaskContext
+
+    if args.checkpoint_every < 1:
+        from letsdata_local.config import ConfigError
+
+        raise ConfigError("--checkpoint-every must be >= 1")
+    invoke = (IN_PROCESS, "")
+    if args.function_name:
+        invoke = (LAMBDA, args.function_name)
+    elif args.invoke_url:
+        invoke = (HTTP, args.invoke_url)
+    ctx = TaskContext(
+        config=cfg.data, source=cfg.source, implementations=dict(impls), endpoint_url=endpoint_url, invoke=invoke,
+        batch_size=args.batch_size, chunk_size=args.chunk_size_mib * 1024 * 1024, sample=args.sample,
+        checkpoint_every=args.checkpoint_every, store=store_spec(cfg, args.checkpoints),
+    )
+    concurrency = configured_concurrency(cfg, args.concurrency)
+    if args.spark_master:
+        from letsdata_local.spark_tasks import run_on_spark
+
+        summary, results = run_on_spark(cfg, ctx, session, args.spark_master, restart=args.restart,
+                                        redrive=args.redrive, only=args.task)
+    else:
+        summary, results = run_dataset(
+            cfg, ctx, session, concurrency=concurrency, processes=invoke[0] == IN_PROCESS, restart=args.restart,
+            redrive=args.redrive, only=args.task, progress_bar=not args.no_progress,
+        )
+    failed = sum(1 for r in results if r.state.state in (FAILED, BLOCKED))
+    return summary, failed

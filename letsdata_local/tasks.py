@@ -1,0 +1,291 @@
+"""The platform's tasks: how a dataset's read is split, and a reader for each task.
+
+LetsData turns a dataset into tasks, one per unit of work (``docs/letsdata-local-tasks.md``):
+
+* S3: one task per manifest line (file);
+* Kinesis and DynamoDB Streams: one task per shard, a child shard only after its parents
+  (``ParentShardId`` / ``AdjacentParentShardId``) so records of a key stay in order;
+* DynamoDB table: one task per scan segment (``manifestFile.totalSegments``);
+* SQS: N identical workers draining the queue (N = the dataset's concurrency).
+
+Task ids are derived from the source only (file key, shard id, segment number, worker index), so
+the same configuration plans the same ids on every run — that is what checkpoints, output part
+names and ``--task`` refer to. Each task reader can resume from the position stored in its
+checkpoint and tells the runner the position after any record it produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from letsdata_local.config import Config
+from letsdata_local.engine import BridgeClient
+from letsdata_local.readers import (
+    DynamoDBStreamsReader,
+    DynamoDBTableReader,
+    KinesisReader,
+    S3SingleFileReader,
+    SourceRecord,
+    SqsReader,
+    manifest_keys,
+    read_stream_arg,
+    stream_name_from,
+)
+
+S3_FILE = "S3_FILE"
+KINESIS_SHARD = "KINESIS_SHARD"
+DYNAMODB_STREAMS_SHARD = "DYNAMODB_STREAMS_SHARD"
+DYNAMODB_SCAN_SEGMENT = "DYNAMODB_SCAN_SEGMENT"
+SQS_WORKER = "SQS_WORKER"
+
+#: Tasks whose source is finite: once COMPLETED they are not run again (stream and queue tasks
+#: resume from their position and pick up what arrived since).
+FINITE_KINDS = (S3_FILE, DYNAMODB_SCAN_SEGMENT)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work. ``source`` is the file key, shard id, segment number or worker index."""
+
+    task_id: str
+    kind: str
+    source: str
+    parents: tuple[str, ...] = ()
+    total: int = 0  # scan segments: TotalSegments
+
+    @property
+    def description(self) -> str:
+        if self.kind == S3_FILE:
+            return f"s3 file {self.source}"
+        if self.kind == DYNAMODB_SCAN_SEGMENT:
+            return f"scan segment {self.source} of {self.total}"
+        if self.kind == SQS_WORKER:
+            return f"sqs worker {self.source}"
+        return f"shard {self.source}"
+
+
+def _file_task_id(key: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", key).strip("-.")[-60:].lstrip("-.")
+    return f"file-{slug or 'x'}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _shard_task_id(shard_id: str) -> str:
+    return "shard-" + re.sub(r"[^A-Za-z0-9._-]+", "-", shard_id)[:190]
+
+
+def lineage_order(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shards with every parent before its children (stable by shard id otherwise)."""
+    by_id = {s["ShardId"]: s for s in shards}
+    ordered: list[dict[str, Any]] = []
+    placed: set[str] = set()
+
+    def place(shard: dict[str, Any], trail: frozenset[str]) -> None:
+        sid = shard["ShardId"]
+        if sid in placed or sid in trail:
+            return
+        for key in ("ParentShardId", "AdjacentParentShardId"):
+            parent = shard.get(key)
+            if parent in by_id:
+                place(by_id[parent], trail | {sid})
+        placed.add(sid)
+        ordered.append(shard)
+
+    for shard in sorted(shards, key=lambda s: s["ShardId"]):
+        place(shard, frozenset())
+    return ordered
+
+
+def _shard_tasks(kind: str, shards: list[dict[str, Any]]) -> list[Task]:
+    known = {s["ShardId"] for s in shards}
+    tasks = []
+    for shard in lineage_order(shards):
+        parents = tuple(
+            _shard_task_id(shard[k]) for k in ("ParentShardId", "AdjacentParentShardId") if shard.get(k) in known
+        )
+        tasks.append(Task(_shard_task_id(shard["ShardId"]), kind, shard["ShardId"], parents))
+    return tasks
+
+
+def s3_manifest_text(cfg: Config, session: Any) -> str:
+    text = cfg.get("manifestFile.fileContents")
+    if text is None:
+        link = str(cfg.get("manifestFile.s3Link"))
+        bucket, _, key = link.removeprefix("s3://").partition("/")
+        text = session.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    return str(text)
+
+
+def plan_tasks(cfg: Config, session: Any, sqs_workers: int = 1) -> list[Task]:
+    """The dataset's tasks in the order they should start (parents first)."""
+    dest = cfg.read_destination
+    if dest == "S3":
+        keys = list(dict.fromkeys(manifest_keys(s3_manifest_text(cfg, session))))
+        return [Task(_file_task_id(k), S3_FILE, k) for k in keys]
+    if dest == "SQS":
+        return [Task(f"sqs-worker-{i:03d}", SQS_WORKER, str(i)) for i in range(max(1, sqs_workers))]
+    if dest == "DYNAMODB_TABLE":
+        total = int(cfg.get("manifestFile.totalSegments"))
+        return [
+            Task(f"segment-{i:04d}-of-{total:04d}", DYNAMODB_SCAN_SEGMENT, str(i), total=total) for i in range(total)
+        ]
+    if dest == "KINESIS":
+        reader = KinesisReader(session, read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")))
+        reader.check()
+        pages = session.client("kinesis").get_paginator("list_shards").paginate(StreamName=stream_name_from(reader.stream))
+        return _shard_tasks(KINESIS_SHARD, [s for page in pages for s in page["Shards"]])
+    if dest == "DYNAMODB_STREAMS":
+        streams = DynamoDBStreamsReader(session, cfg.get("readConnector.streamArn"), cfg.get("readConnector.tableName"))
+        streams.check()
+        return _shard_tasks(DYNAMODB_STREAMS_SHARD, streams._shards())
+    raise ValueError(f"unsupported read connector {dest}")  # unreachable: the schema restricts it
+
+
+# --------------------------------------------------------------------------------------------
+# Task readers: one source unit each, resumable from a position
+# --------------------------------------------------------------------------------------------
+@dataclass
+class S3FileTaskReader(S3SingleFileReader):
+    """One manifest file. Resumes after the byte offset (of the uncompressed stream) stored last:
+    records that start before it are read but not sent again."""
+
+    resume_offset: int = 0
+
+    def pages(self) -> Iterator[list[SourceRecord]]:
+        skip = self.resume_offset
+        for page in super().pages():
+            if skip:
+                page = [r for r in page if _first_int(r.start_offsets) >= skip]
+            yield page
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        return str(_first_int(record.end_offsets))
+
+
+def _first_int(offsets: dict[str, str]) -> int:
+    return int(next(iter(offsets.values())))
+
+
+@dataclass
+class KinesisShardTaskReader(KinesisReader):
+    """One Kinesis shard, from TRIM_HORIZON or after the stored sequence number, until caught up."""
+
+    shard_id: str = ""
+    after_sequence: str | None = None
+
+    def pages(self) -> Iterator[list[SourceRecord]]:
+        if not self.stream_arn:
+            self.check()
+        kinesis = self.session.client("kinesis")
+        start: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if self.after_sequence:
+            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": self.after_sequence}
+        iterator = kinesis.get_shard_iterator(StreamName=stream_name_from(self.stream), ShardId=self.shard_id, **start)[
+            "ShardIterator"
+        ]
+        while iterator:
+            reply = kinesis.get_records(ShardIterator=iterator, Limit=self.page_limit)
+            records = reply.get("Records") or []
+            if records:
+                yield [self._record(self.shard_id, r) for r in records]
+            iterator = reply.get("NextShardIterator")
+            if not records and not reply.get("MillisBehindLatest"):
+                break
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        return record.start_offsets.get("sequenceNumber")
+
+
+@dataclass
+class DynamoDBStreamsShardTaskReader(DynamoDBStreamsReader):
+    """One DynamoDB Streams shard, from TRIM_HORIZON or after the stored sequence number."""
+
+    shard_id: str = ""
+    after_sequence: str | None = None
+
+    def pages(self) -> Iterator[list[SourceRecord]]:
+        if not self.stream_arn:
+            self.check()
+        streams = self.session.client("dynamodbstreams")
+        start: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if self.after_sequence:
+            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.after_sequence}
+        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=self.shard_id, **start)["ShardIterator"]
+        while iterator:
+            reply = streams.get_records(ShardIterator=iterator, Limit=1000)
+            records = reply.get("Records") or []
+            if not records:
+                break
+            yield [self._record(self.shard_id, r) for r in records]
+            iterator = reply.get("NextShardIterator")
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        return record.start_offsets.get("sequenceNumber") or None
+
+
+@dataclass
+class DynamoDBSegmentTaskReader(DynamoDBTableReader):
+    """One parallel-scan segment; the position is the key of the last durable item (JSON of its
+    AttributeValues), used as ``ExclusiveStartKey`` on resume."""
+
+    segment: int = 0
+    start_key: str | None = None
+    raw_keys: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def pages(self) -> Iterator[list[SourceRecord]]:
+        if not self.key_names:
+            self.check()
+        ddb = self.session.client("dynamodb")
+        kwargs: dict[str, Any] = {"TableName": self.table_name, "Segment": self.segment, "TotalSegments": self.total_segments}
+        if self.start_key:
+            kwargs["ExclusiveStartKey"] = json.loads(self.start_key)
+        for page in ddb.get_paginator("scan").paginate(**kwargs):
+            out = []
+            for item in page.get("Items") or []:
+                record = self._record(self.segment, item)
+                record.ack = json.dumps({k: item[k] for k in self.key_names if k in item}, sort_keys=True)
+                out.append(record)
+            yield out
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        return str(record.ack) if record.ack else None
+
+
+class SqsTaskReader(SqsReader):
+    """An SQS worker: the queue itself is the checkpoint (messages are deleted once durable)."""
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        return None
+
+
+def task_reader(task: Task, cfg: Config, session: Any, bridge: BridgeClient, position: str | None,
+                chunk_size: int, sqs_wait_seconds: int = 0) -> Any:
+    """The reader of one task, positioned to resume after ``position``."""
+    if task.kind == S3_FILE:
+        return S3FileTaskReader(session, bridge, cfg.get("readConnector.bucketName"), [task.source],
+                                chunk_size=chunk_size, resume_offset=int(position or 0))
+    if task.kind == KINESIS_SHARD:
+        return KinesisShardTaskReader(
+            session, read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")),
+            shard_id=task.source, after_sequence=position,
+        )
+    if task.kind == DYNAMODB_STREAMS_SHARD:
+        return DynamoDBStreamsShardTaskReader(session, cfg.get("readConnector.streamArn"), cfg.get("readConnector.tableName"),
+                                              shard_id=task.source, after_sequence=position)
+    if task.kind == DYNAMODB_SCAN_SEGMENT:
+        return DynamoDBSegmentTaskReader(session, cfg.get("readConnector.tableName"), task.total,
+                                         segment=int(task.source), start_key=position)
+    if task.kind == SQS_WORKER:
+        return SqsTaskReader(
+            session,
+            queue_name=cfg.get("readConnector.queueName"),
+            queue_url=cfg.get("readConnector.queueUrl"),
+            queue_arn=cfg.get("readConnector.queueArn"),
+            empty_receives_to_stop=int(cfg.get("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives")),
+            wait_seconds=sqs_wait_seconds,
+        )
+    raise ValueError(f"unknown task kind {task.kind!r}")

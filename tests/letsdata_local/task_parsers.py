@@ -1,0 +1,29 @@
+"""Test implementations for the task tests: the JSON-lines log parser, slowed down or instrumented.
+
+Settings come from the environment so a CLI subprocess (the SIGKILL tests) and spawned worker
+processes (the concurrency tests) see them too:
+
+* ``LETSDATA_TEST_SLEEP``: seconds to wait per record (a slow user implementation);
+* ``LETSDATA_TEST_PID_DIR``: every process that parses a record touches ``<dir>/<pid>``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from examples.letsdata.jsonl_log_parser import JsonLinesLogParser
+
+
+class SlowLogParser(JsonLinesLogParser):
+    def parseDocument(self, s3FileType: str, s3Filename: str, offsetBytes: int, byteArr: bytearray,
+                      startIndex: int, endIndex: int) -> Any:
+        delay = float(os.environ.get("LETSDATA_TEST_SLEEP") or 0)
+        if delay:
+            time.sleep(delay)
+        pid_dir = os.environ.get("LETSDATA_TEST_PID_DIR")
+        if pid_dir:
+            (Path(pid_dir) / str(os.getpid())).touch()
+        return super().parseDocument(s3FileType, s3Filename, offsetBytes, byteArr, startIndex, endIndex)
