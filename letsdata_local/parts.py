@@ -105,6 +105,9 @@ class LocalPartSink(PartSink):
 
     def discard(self, number: int) -> None:
         (self.directory / part_name(number)).unlink(missing_ok=True)
+        if self.directory.is_dir():
+            for path in self.directory.glob("letsdata-part-*.jsonl"):  # temp files of a killed run
+                path.unlink(missing_ok=True)
 
     def remove_all(self) -> None:
         if self.directory.is_dir():

@@ -20,7 +20,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Any
@@ -38,7 +45,6 @@ from letsdata_local.config import Config, ConfigError
 from letsdata_local.engine import BridgeClient
 from letsdata_local.runner import RunOptions, Summary, build_writer
 from letsdata_local.task_runner import (
-    IN_PROCESS,
     TaskContext,
     TaskResult,
     build_bridge,
