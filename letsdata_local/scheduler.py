@@ -29,7 +29,7 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from letsdata_local.checkpoints import (
@@ -38,6 +38,7 @@ from letsdata_local.checkpoints import (
     FAILED,
     INTERRUPTED,
     CheckpointStore,
+    DynamoDBCheckpointStore,
     TaskState,
     open_store,
 )
@@ -303,22 +304,25 @@ def select_tasks(tasks: list[Task], states: dict[str, TaskState], only: Sequence
     return tasks
 
 
-def run_dataset(
-    cfg: Config,
-    ctx: TaskContext,
-    session: Any,
-    *,
-    concurrency: int,
-    processes: bool,
-    restart: bool = False,
-    redrive: bool = False,
-    only: Sequence[str] = (),
-    progress_bar: bool = False,
-    bridge: BridgeClient | None = None,
-) -> tuple[Summary, list[TaskResult]]:
-    """Plan, select and run the dataset's tasks; the summary covers every task of this run."""
+@dataclass
+class Plan:
+    """What a run will do: the store, every planned task, the selection and the states before."""
+
+    store: CheckpointStore
+    tasks: list[Task]
+    selected: list[Task]
+    before: dict[str, TaskState]
+
+    @property
+    def completed(self) -> set[str]:
+        return {t for t, s in self.before.items() if s.state == COMPLETED}
+
+
+def prepare(cfg: Config, ctx: TaskContext, session: Any, *, concurrency: int, restart: bool = False,
+            redrive: bool = False, only: Sequence[str] = (), bridge: BridgeClient | None = None) -> Plan:
+    """Check the resources, plan the tasks, apply ``--restart`` and select what runs."""
     store = open_store(ctx.store, cfg.dataset_name, session)
-    if hasattr(store, "create_table"):
+    if isinstance(store, DynamoDBCheckpointStore):
         store.create_table()
     options = RunOptions(batch_size=ctx.batch_size, progress=False, endpoint_url=ctx.endpoint_url)
     preflight(cfg, session, options)
@@ -335,26 +339,18 @@ def run_dataset(
                     sink.remove_all()
         store.clear()
     before = {s.task_id: s for s in store.all()}
-    selected = select_tasks(tasks, before, only, redrive)
-    completed = {t for t, s in before.items() if s.state == COMPLETED}
-    summary = Summary()
-    started = time.perf_counter()
-    bar = _progress(progress_bar, len(selected))
-    try:
-        results, interrupted = run_tasks(
-            ctx, selected, concurrency, processes=processes and bridge is None, completed=completed,
-            progress=bar.update if bar is not None else None, session=session, bridge=bridge, store=store,
-        )
-    finally:
-        if bar is not None:
-            bar.close()
-    summary.elapsed = time.perf_counter() - started
-    summary.interrupted = interrupted
+    return Plan(store, tasks, select_tasks(tasks, before, only, redrive), before)
+
+
+def summarise(cfg: Config, ctx: TaskContext, session: Any, plan: Plan, results: list[TaskResult],
+              concurrency: int, elapsed: float, interrupted: bool) -> Summary:
+    """Counts of this run (what became durable since the states before), over every task."""
+    summary = Summary(elapsed=elapsed, interrupted=interrupted)
     for result in results:
-        now = result.state
-        was = before.get(now.task_id) or replace(now, records=0, documents=0, errors=0, skips=0, invocations=0)
         if not result.ran:
             continue
+        now = result.state
+        was = plan.before.get(now.task_id) or replace(now, records=0, documents=0, errors=0, skips=0, invocations=0)
         summary.records_read += now.records - was.records
         summary.documents_written += now.documents - was.documents
         summary.errors += now.errors - was.errors
@@ -363,7 +359,37 @@ def run_dataset(
         if len(summary.sample) < ctx.sample:
             summary.sample.extend(result.sample[: ctx.sample - len(summary.sample)])
     summary.output, summary.error_output = _locations(cfg, session)
-    summary.notes.extend(_task_notes(tasks, selected, results, store, concurrency))
+    summary.notes.extend(_task_notes(plan.tasks, plan.selected, results, plan.store, concurrency))
+    return summary
+
+
+def run_dataset(
+    cfg: Config,
+    ctx: TaskContext,
+    session: Any,
+    *,
+    concurrency: int,
+    processes: bool,
+    restart: bool = False,
+    redrive: bool = False,
+    only: Sequence[str] = (),
+    progress_bar: bool = False,
+    bridge: BridgeClient | None = None,
+) -> tuple[Summary, list[TaskResult]]:
+    """Plan, select and run the dataset's tasks on this machine."""
+    plan = prepare(cfg, ctx, session, concurrency=concurrency, restart=restart, redrive=redrive, only=only,
+                   bridge=bridge)
+    started = time.perf_counter()
+    bar = _progress(progress_bar, len(plan.selected))
+    try:
+        results, interrupted = run_tasks(
+            ctx, plan.selected, concurrency, processes=processes and bridge is None, completed=plan.completed,
+            progress=bar.update if bar is not None else None, session=session, bridge=bridge, store=plan.store,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    summary = summarise(cfg, ctx, session, plan, results, concurrency, time.perf_counter() - started, interrupted)
     return summary, results
 
 
