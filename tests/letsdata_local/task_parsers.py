@@ -4,6 +4,7 @@ Settings come from the environment so a CLI subprocess (the SIGKILL tests) and s
 processes (the concurrency tests) see them too:
 
 * ``LETSDATA_TEST_SLEEP``: seconds to wait per record (a slow user implementation);
+* ``LETSDATA_TEST_SPIN``: seconds of busy CPU work per record (a CPU-bound implementation);
 * ``LETSDATA_TEST_PID_DIR``: every process that parses a record touches ``<dir>/<pid>``.
 """
 
@@ -23,6 +24,12 @@ class SlowLogParser(JsonLinesLogParser):
         delay = float(os.environ.get("LETSDATA_TEST_SLEEP") or 0)
         if delay:
             time.sleep(delay)
+        spin = float(os.environ.get("LETSDATA_TEST_SPIN") or 0)
+        if spin:
+            until = time.perf_counter() + spin
+            total = 0
+            while time.perf_counter() < until:
+                total += sum(range(200))
         pid_dir = os.environ.get("LETSDATA_TEST_PID_DIR")
         if pid_dir:
             (Path(pid_dir) / str(os.getpid())).touch()
