@@ -1,4 +1,4 @@
-"""letsdata_local tasks: records/s at concurrency 1, 2 and 4, checkpoint cost, resume after 50 %.
+"""letsdata_local tasks: records/s at concurrency 1, 2 and 4, checkpoint cost, resume after a kill at 50 %.
 
 Four S3 files (four tasks) on an in-process moto server, LOCAL output. The implementation is the
 JSON-lines example parser slowed down (tests/letsdata_local/task_parsers.py): 20 ms of waiting per
@@ -62,6 +62,43 @@ def _rate(path: Path, endpoint: str, tmp: Path, *args: str) -> float:
     return FILES * RECORDS / elapsed
 
 
+def _durable(checkpoints: Path) -> int:
+    total = 0
+    for path in checkpoints.glob("*.json"):
+        try:
+            total += json.loads(path.read_text())["records"]
+        except (ValueError, OSError):
+            continue
+    return total
+
+
+def _resume_after_kill(tmp: Path, keys: list[str], endpoint: str) -> tuple[float, float]:
+    """Wall time of a full CLI run, and of the run that resumes one SIGKILLed at 50 % durable."""
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    path = _config(tmp, keys, "benchresume")
+    cp = tmp / "cp-resume"
+    command = [sys.executable, "-m", "letsdata_local", "run", str(path), "--endpoint-url", endpoint, "--no-progress",
+               "--concurrency", "2", "--batch-size", "10", "--checkpoint-every", "10", "--checkpoints", str(cp)]
+    env = {**os.environ, "PYTHONPATH": str(root), "LETSDATA_TEST_SLEEP": "0.005"}
+    started = time.perf_counter()
+    subprocess.run([*command, "--restart"], env=env, check=True, capture_output=True, cwd=tmp)
+    full = time.perf_counter() - started
+    proc = subprocess.Popen([*command, "--restart"], env=env, cwd=tmp, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while _durable(cp) < FILES * RECORDS // 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=tmp)
+    return full, time.perf_counter() - started
+
+
 def run() -> list[tuple[str, str, str, str]]:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from datalake_library.testing import MotoServer
@@ -90,6 +127,12 @@ def run() -> list[tuple[str, str, str, str]]:
             every = _rate(path, server.endpoint_url, tmp, "--checkpoint-every", "10", "--batch-size", "10")
             rows.append(("checkpoint every batch of 10 (LOCAL parts)", f"{every:,.0f} rec/s",
                          f"{without:,.0f} rec/s (one per task)", f"{every / without:.2f}x"))
+            hundred = _rate(path, server.endpoint_url, tmp, "--checkpoint-every", "100", "--batch-size", "10")
+            rows.append(("checkpoint every 100 records (LOCAL parts)", f"{hundred:,.0f} rec/s",
+                         f"{without:,.0f} rec/s (one per task)", f"{hundred / without:.2f}x"))
+            full, resume = _resume_after_kill(tmp, keys, server.endpoint_url)
+            rows.append(("resume after SIGKILL at 50 % (wall s)", f"{resume:.1f} s", f"{full:.1f} s (full run)",
+                         f"{resume / full:.2f}x"))
         finally:
             os.environ.clear()
             os.environ.update(saved)

@@ -3,12 +3,13 @@
 * Concurrency is the configuration's ``computeEngine.concurrency`` (``computeEngine.lambda.
   lambdaConcurrency`` for LAMBDA_AND_SAGEMAKER), ``--concurrency`` overriding it; see
   :func:`configured_concurrency` for the default.
-* In-process user code runs in worker processes (``spawn``: no inherited locks or threads), so a
-  slow or CPU-bound implementation does not serialise the run; remote invocation
+* In-process user code runs in worker processes (forked from a ``forkserver`` that imported the
+  run's modules once; no locks or threads inherited from the driver), so a slow or CPU-bound
+  implementation does not serialise the run; remote invocation
   (``--function-name`` / ``--invoke-url``) is I/O-bound and fans out on threads with the same limit.
 * A task starts only after its parents (shard lineage) completed; a task whose parent failed is
   BLOCKED and runs on the next run or ``--redrive``.
-* Workers die with the driver (Linux ``PR_SET_PDEATHSIG``), so a killed run leaves no orphan
+* Workers end as soon as the driver is gone (they watch its pid), so a killed run leaves no orphan
   writing beside the resumed one.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -86,24 +88,48 @@ def configured_concurrency(cfg: Config, override: int | None = None) -> int:
 _PROGRESS: Any = None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this worker when the driver dies (no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
+def _exit_with_driver(driver: int, interval: float = 0.5) -> None:
+    """End this worker as soon as the driver is gone (a SIGKILLed driver cannot tell it to).
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - unusual libc
-        log.debug("could not set PR_SET_PDEATHSIG")
+    Why not ``PR_SET_PDEATHSIG``: a worker's parent is the fork server, which outlives the driver
+    as long as any worker holds its liveness pipe — so the worker watches the driver itself. Dying
+    abruptly is safe: nothing uncommitted is covered by a checkpoint."""
+    import os
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(driver, 0)
+            except ProcessLookupError:
+                os._exit(70)
+            except PermissionError:  # pragma: no cover - pid reused by another user's process
+                os._exit(70)
+
+    threading.Thread(target=watch, name="letsdata-driver-watch", daemon=True).start()
 
 
-def _worker_init(progress: Any) -> None:
+#: Imported once in the fork server, so each worker process starts without importing them again.
+PRELOAD = ("boto3", "botocore.session", "datalake_library.aws", "letsdata_lambda_function",
+           "letsdata_local.task_runner", "letsdata_local.scheduler")
+
+
+def worker_context(ctx: TaskContext) -> Any:
+    """``forkserver``: workers are forked from a clean server process that imported the run's
+    modules (and the user's implementation modules) once — no locks or threads inherited from the
+    driver as with ``fork``, without paying the imports per worker as with ``spawn``."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        return multiprocessing.get_context("spawn")
+    mp = multiprocessing.get_context("forkserver")
+    user = [target.partition(":")[0] for target in ctx.implementations.values()]
+    mp.set_forkserver_preload([*PRELOAD, *user])
+    return mp
+
+
+def _worker_init(progress: Any, driver: int) -> None:
     global _PROGRESS
     _PROGRESS = progress
-    _die_with_parent()
+    _exit_with_driver(driver)
 
 
 def _worker_run(ctx: TaskContext, task: Task) -> TaskResult:
@@ -179,9 +205,10 @@ def run_tasks(
     drain: threading.Thread | None = None
     queue: Any = None
     if processes:
-        mp = multiprocessing.get_context("spawn")
+        mp = worker_context(ctx)
         queue = mp.Queue()
-        executor = ProcessPoolExecutor(max_workers=concurrency, mp_context=mp, initializer=_worker_init, initargs=(queue,))
+        executor = ProcessPoolExecutor(max_workers=concurrency, mp_context=mp, initializer=_worker_init,
+                                       initargs=(queue, os.getpid()))
 
         def pump() -> None:
             while True:

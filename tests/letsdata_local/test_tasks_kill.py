@@ -36,6 +36,18 @@ def _durable_records(checkpoints: Path) -> int:
     return total
 
 
+def _group_gone(pgid: int, timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    os.killpg(pgid, signal.SIGKILL)
+    return False
+
+
 @pytest.mark.parametrize("dest", ["LOCAL", "S3", "DYNAMODB"])
 def test_sigkill_then_resume_writes_every_document_exactly_once(
     dest: str, aws_endpoint: str, session: Any, tmp_path: Path
@@ -57,8 +69,13 @@ def test_sigkill_then_resume_writes_every_document_exactly_once(
             assert time.monotonic() < deadline, "the run made no progress"
             time.sleep(0.02)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if dest == "LOCAL":  # only the driver: its workers must not outlive it
+            proc.kill()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+    if dest == "LOCAL":
+        assert _group_gone(proc.pid), "worker processes outlived the killed driver"
     killed_at = _durable_records(checkpoints)
     assert 30 <= killed_at < FILES * RECORDS, "the kill must land mid-run"
 
