@@ -219,9 +219,11 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
     )
     if cfg.engine == "SPARK":
         from letsdata_local.spark import run_spark
+        from letsdata_local.task_cli import failed_tasks, spark_engine_options
 
-        summary = run_spark(cfg, session, bridge, options, embedded=embedded)
-        failed = 0
+        spark_options = spark_engine_options(cfg, args, session)
+        summary = run_spark(cfg, session, bridge, options, embedded=embedded, **spark_options)
+        failed = failed_tasks(spark_options["store"])
     elif cfg.read_destination == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER",
                                                               "MULTIPLEFILESTATEMACHINEREADER"):
         from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists

@@ -1,4 +1,4 @@
-"""SPARK compute: one mapper invocation per manifest file, then the reducer over the mapper output.
+"""SPARK compute: one mapper task per manifest file (run concurrently), then the reducer over their output.
 
 Exactly the ``mapper`` / ``reducer`` wire requests of letsdata-wire §7.7/§7.8. Importable without
 pyspark: Spark only starts inside the user's implementation, behind the bridge.
@@ -10,11 +10,20 @@ import json
 import time
 from typing import Any
 
+from letsdata_local.checkpoints import COMPLETED, CheckpointStore, TaskState
 from letsdata_local.config import Config
 from letsdata_local.engine import BridgeClient
 from letsdata_local.readers import ResourceMissingError
 from letsdata_local.resources import write_bucket, write_prefix
 from letsdata_local.runner import RunOptions, Summary
+from letsdata_local.spark_mappers import (
+    REDUCER,
+    REDUCER_TASK,
+    SparkTask,
+    mapper_task_id,
+    run_mappers,
+    run_spark_task,
+)
 
 SECRET_NAME = "letsdata-local-spark-credentials"
 
@@ -38,8 +47,12 @@ def spark_secret(session: Any, cfg: Config, embedded: bool) -> str:
         return str(sm.describe_secret(SecretId=SECRET_NAME)["ARN"])
 
 
-def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, embedded: bool) -> Summary:
+def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, embedded: bool,
+              store: CheckpointStore | None = None, concurrency: int = 1) -> Summary:
+    """Mapper tasks concurrently, then the reducer (letsdata_local/spark_mappers.py); ``store``
+    keeps each one's state so a rerun invokes only what has not completed."""
     summary = Summary()
+    store = store if store is not None else _MemoryStore()
     started = time.perf_counter()
     read_bucket = cfg.get("readConnector.bucketName")
     from letsdata_local.manifest import ManifestMissingError, single_file_keys
@@ -64,29 +77,46 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
               "writeMode": cfg.get("writeConnector.writeMode")}
     final_uri = f"s3a://{out_bucket}/{prefix}"
     read_uris = [f"s3a://{read_bucket}/{k}" for k in keys]
+    failed: list[TaskState] = []
     if mode in ("MAPPER_AND_REDUCER", "MAPPER_ONLY"):
+        mappers: list[SparkTask] = []
         mapped: list[str] = []
-        for i, uri in enumerate(read_uris):
+        for i, (key, uri) in enumerate(zip(keys, read_uris, strict=True)):
             if mode == "MAPPER_ONLY":
                 out_uri, out_fmt, out_opts = f"{final_uri}part-{i:05d}/", write_format, cfg.get("writeConnector.sparkWriteOptions")
             else:
                 out_uri, out_fmt, out_opts = f"s3a://{out_bucket}/{cfg.dataset_name}/intermediate/{i:05d}/", "parquet", {"compression": "gzip"}
-            bridge.call("SparkMapperInterface", "mapper", {
+            mappers.append(SparkTask(mapper_task_id(key), f"spark mapper {key}", {
                 **common, "appName": f"{cfg.dataset_name}-mapper-{i}", "readUri": uri, "readFormat": read_format,
                 "readOptions": cfg.get("readConnector.sparkReadOptions"), "writeUri": out_uri,
                 "writeFormat": out_fmt, "writeOptions": out_opts,
-            })
+            }))
             mapped.append(out_uri)
-            summary.records_read += 1
+        before = {t.task_id: (store.load(t.task_id) or TaskState(t.task_id)).records for t in mappers}
+        states = run_mappers(bridge, store, mappers, concurrency)
+        summary.records_read += sum(s.records - before[s.task_id] for s in states)
+        failed = [s for s in states if s.state != COMPLETED]
         reduce_inputs, reduce_format, reduce_options = mapped, "parquet", {}
     else:
         reduce_inputs, reduce_format, reduce_options = read_uris, read_format, cfg.get("readConnector.sparkReadOptions")
-    if mode in ("MAPPER_AND_REDUCER", "REDUCER_ONLY"):
-        bridge.call("SparkReducerInterface", "reducer", {
+    if mode in ("MAPPER_AND_REDUCER", "REDUCER_ONLY") and not failed:
+        reducer = run_spark_task(bridge, store, SparkTask(REDUCER_TASK, "spark reducer", {
             **common, "appName": f"{cfg.dataset_name}-reducer", "readUris": reduce_inputs,
             "readFormat": reduce_format, "readOptions": reduce_options, "writeUri": final_uri,
             "writeFormat": write_format, "writeOptions": cfg.get("writeConnector.sparkWriteOptions"),
-        })
+        }), REDUCER)
+        if reducer.state != COMPLETED:
+            failed.append(reducer)
+    for state in failed:
+        summary.notes.append(f"task {state.task_id} {state.state}: {state.last_error[:300]}")
+    if failed:
+        summary.notes.append("the reducer runs once every mapper completed: rerun to redrive only the failed tasks")
+        summary.invocations = bridge.invocations
+        summary.elapsed = time.perf_counter() - started
+        summary.output = f"{final_uri} (not written: {len(failed)} task(s) failed)"
+        summary.error_output = "(Spark has no error documents)"
+        summary.interrupted = False
+        return summary
     # count what was written (part files) for the summary
     listing = s3.get_paginator("list_objects_v2").paginate(Bucket=out_bucket, Prefix=prefix)
     parts = [o["Key"] for page in listing for o in page.get("Contents") or [] if o["Key"].rsplit("/", 1)[-1].startswith("part-")]
@@ -99,6 +129,28 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
     summary.invocations = bridge.invocations
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+class _MemoryStore:
+    """Checkpoints for one call only (callers that do not resume)."""
+
+    location = "(memory)"
+
+    def __init__(self) -> None:
+        self._states: dict[str, TaskState] = {}
+
+    def load(self, task_id: str) -> TaskState | None:
+        state = self._states.get(task_id)
+        return TaskState.from_json(state.to_json()) if state else None
+
+    def save(self, state: TaskState) -> None:
+        self._states[state.task_id] = TaskState.from_json(state.to_json())
+
+    def all(self) -> list[TaskState]:
+        return list(self._states.values())
+
+    def clear(self) -> None:
+        self._states.clear()
 
 
 def _count_rows(s3: Any, bucket: str, keys: list[str], fmt: str) -> int | None:

@@ -90,6 +90,25 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def spark_engine_options(cfg: Config, args: argparse.Namespace, session: Any) -> dict[str, Any]:
+    """The SPARK engine's mapper/reducer task store (``--restart`` applied) and concurrency."""
+    from letsdata_local.checkpoints import open_store
+    from letsdata_local.scheduler import configured_concurrency
+
+    store = open_store(store_spec(cfg, args.checkpoints), cfg.dataset_name, session)
+    if hasattr(store, "create_table"):
+        store.create_table()
+    if args.restart:
+        store.clear()
+    return {"store": store, "concurrency": configured_concurrency(cfg, args.concurrency)}
+
+
+def failed_tasks(store: Any) -> int:
+    from letsdata_local.checkpoints import BLOCKED, FAILED
+
+    return sum(1 for state in store.all() if state.state in (FAILED, BLOCKED))
+
+
 def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], endpoint_url: str | None,
                   session: Any) -> tuple[Any, int]:
     """Run a LAMBDA / LAMBDA_AND_SAGEMAKER dataset as tasks; returns the summary and failed-task count."""

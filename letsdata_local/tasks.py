@@ -69,7 +69,7 @@ class Task:
         return f"shard {self.source}"
 
 
-def _file_task_id(key: str) -> str:
+def file_task_id(key: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9.-]+", "-", key).strip("-.")[-60:].lstrip("-.")
     return f"file-{slug or 'x'}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
 
@@ -125,7 +125,7 @@ def plan_tasks(cfg: Config, session: Any, sqs_workers: int = 1) -> list[Task]:
     dest = cfg.read_destination
     if dest == "S3":
         keys = list(dict.fromkeys(manifest_keys(s3_manifest_text(cfg, session))))
-        return [Task(_file_task_id(k), S3_FILE, k) for k in keys]
+        return [Task(file_task_id(k), S3_FILE, k) for k in keys]
     if dest == "SQS":
         return [Task(f"sqs-worker-{i:03d}", SQS_WORKER, str(i)) for i in range(max(1, sqs_workers))]
     if dest == "DYNAMODB_TABLE":
