@@ -352,3 +352,56 @@ def test_failed_tasks_give_a_failure_exit_code(aws_endpoint: str, session: Any, 
     assert code == EXIT_FAILED
     assert "3 records read, 3 documents written" in out and "(1 completed, 1 failed)" in out
     assert "S3 objects missing in bucket 'input': 'logs/missing.jsonl'" in out
+
+
+def test_sqs_workers_drain_the_queue_together_and_delete_only_what_is_durable(
+    aws_endpoint: str, session: Any, tmp_path: Path
+) -> None:
+    from letsdata_service.registry import register_implementation
+
+    sqs = session.client("sqs")
+    url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+    for start in range(0, 40, 10):
+        sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "MessageBody": json.dumps({"documentId": f"m{i:02d}"})} for i in range(start, start + 10)])
+    register_implementation("QueueMessageReader", "examples.letsdata.sqs_reader:QueueJsonMessageReader")
+    cfg = Config({"datasetName": "Q", "readConnector": {"connectorDestination": "SQS", "queueName": "jobs"},
+                  "writeConnector": _write_connector("LOCAL", tmp_path),
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "errors.jsonl")},
+                  "computeEngine": {"computeEngineType": "LAMBDA", "concurrency": 2},
+                  "manifestFile": {"sqsReaderTaskStopAfterConsecutiveEmptyReceives": 2}})
+    ctx = TaskContext(config=cfg.data, source=cfg.source, batch_size=5, store=str(tmp_path / "cp"),
+                      implementations={"QueueMessageReader": "examples.letsdata.sqs_reader:QueueJsonMessageReader"})
+    # remote-style fan-out on threads: two workers share the queue
+    summary, results = run_dataset(cfg, ctx, session, concurrency=2, processes=False)
+    assert [r.state.task_id for r in results] == ["sqs-worker-000", "sqs-worker-001"]
+    assert all(r.state.state == COMPLETED for r in results)
+    # a standard queue delivers at least once (moto's concurrent receives, like SQS, may repeat one)
+    assert sum(r.state.records for r in results) >= 40 and summary.documents_written >= 40
+    docs = local_documents(tmp_path / "docs")
+    assert sorted(set(docs)) == [f"m{i:02d}" for i in range(40)] and len(docs) == summary.documents_written
+    assert all(r.state.records > 0 for r in results)  # both workers took messages
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0
+
+
+class InterruptingInvoker(FailingInvoker):
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        if event["function"] == "parseDocument" and self.parse_calls + 1 == self.fail_at:
+            raise KeyboardInterrupt
+        return super().__call__(event)
+
+
+def test_ctrl_c_stops_the_run_at_its_last_checkpoint_and_the_rerun_completes_it(
+    aws_endpoint: str, session: Any, tmp_path: Path
+) -> None:
+    keys = seed_files(session, files=2, records=20)
+    cfg = Config(dataset(keys, _write_connector("LOCAL", tmp_path), tmp_path))
+    # parse calls 1-4 are the first file; the 6th (records 6-10 of the second) is interrupted
+    summary, results = run(cfg, tmp_path, InterruptingInvoker(fail_at=6), session)
+    assert summary.interrupted
+    assert [(r.state.state, r.state.records) for r in results] == [(COMPLETED, 20), ("INTERRUPTED", 0)]
+    assert sorted(local_documents(tmp_path / "docs")) == all_ids(1, 20)  # the uncommitted 5 are not there
+    summary, results = run(cfg, tmp_path, FailingInvoker(), session)
+    assert not summary.interrupted and summary.records_read == 20
+    assert sorted(local_documents(tmp_path / "docs")) == all_ids(2, 20)
