@@ -64,6 +64,7 @@ def tasks_command(args: argparse.Namespace, cfg: Config) -> int:
         session = shared_session(endpoint_url=args.endpoint_url)
     store = open_store(spec, cfg.dataset_name, session)
     states = sorted(store.all(), key=lambda s: s.task_id)
+    states.extend(_not_started(cfg, {s.task_id for s in states}))
     out = sys.stdout
     if args.json:
         for state in states:
@@ -83,6 +84,17 @@ def tasks_command(args: argparse.Namespace, cfg: Config) -> int:
         out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
     out.write(f"checkpoints: {store.location}\n")
     return 0
+
+
+def _not_started(cfg: Config, known: set[str]) -> list[Any]:
+    """PENDING rows for the tasks an S3 manifest in the configuration plans but that never ran
+    (other connectors are planned from the source itself, which this listing does not contact)."""
+    from letsdata_local.checkpoints import TaskState
+    from letsdata_local.tasks import plan_tasks
+
+    if cfg.read_destination != "S3" or cfg.get("manifestFile.fileContents") is None:
+        return []
+    return [TaskState(t.task_id, t.description) for t in plan_tasks(cfg, None) if t.task_id not in known]
 
 
 def _short(text: str, limit: int) -> str:

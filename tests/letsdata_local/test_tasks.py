@@ -274,12 +274,15 @@ def test_redrive_runs_only_the_failed_task_and_tasks_lists_it(
     keys = seed_files(session, files=2, records=10)
     raw = dataset(keys, _write_connector("LOCAL", tmp_path), tmp_path)
     cfg = Config(raw)
+    path = tmp_path / "cfg.json"
+    path.write_text(json.dumps(raw))
+    assert main(["tasks", str(path), "--checkpoints", str(tmp_path / "checkpoints")]) == 0
+    before = capsys.readouterr().out.splitlines()  # planned from the manifest, none run yet
+    assert [row.split()[1:3] for row in before[1:3]] == [["PENDING", "-"], ["PENDING", "-"]]
     summary, results = run(cfg, tmp_path, FailingInvoker(fail_file="logs/f1.jsonl"), session)
     assert [r.state.state for r in results] == [COMPLETED, FAILED]
     assert any("--redrive" in note for note in summary.notes)
 
-    path = tmp_path / "cfg.json"
-    path.write_text(json.dumps(raw))
     assert main(["tasks", str(path), "--checkpoints", str(tmp_path / "checkpoints")]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].split() == ["TASK", "STATE", "POSITION", "RECORDS", "DOCUMENTS", "ERRORS", "SKIPS", "LAST",
@@ -333,10 +336,11 @@ def test_in_process_code_runs_in_worker_processes_at_the_configured_concurrency(
     monkeypatch.setenv("LETSDATA_TEST_SLEEP", "0.05")
     path = tmp_path / "cfg.json"
     path.write_text(json.dumps(dataset(keys, _write_connector("LOCAL", tmp_path), tmp_path, concurrency=2)))
-    code = main(["run", str(path), "--endpoint-url", aws_endpoint, "--no-progress", "--batch-size", "3",
+    code = main(["run", str(path), "--endpoint-url", aws_endpoint, "--batch-size", "3",
                  "--checkpoints", str(tmp_path / "cp")])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0 and "12 records read, 12 documents written" in out
+    assert "letsdata_local (2 tasks): 12rec" in err  # one progress bar over both worker processes
     assert "tasks: 2 of 2 run at concurrency 2 (2 completed)" in out
     workers = {int(p.name) for p in pids.iterdir()}
     assert len(workers) == 2 and os.getpid() not in workers
@@ -405,3 +409,48 @@ def test_ctrl_c_stops_the_run_at_its_last_checkpoint_and_the_rerun_completes_it(
     summary, results = run(cfg, tmp_path, FailingInvoker(), session)
     assert not summary.interrupted and summary.records_read == 20
     assert sorted(local_documents(tmp_path / "docs")) == all_ids(2, 20)
+
+
+class RecordingStore(LocalCheckpointStore):
+    """Remembers the order of every (task, state) saved, across threads."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.events: list[tuple[str, str]] = []
+
+    def save(self, state: Any) -> None:
+        self.events.append((state.task_id, state.state))
+        super().save(state)
+
+
+def test_child_shards_start_only_after_their_parent_completed(aws_endpoint: str, session: Any, tmp_path: Path) -> None:
+    impl = "examples.letsdata.kinesis_reader:KinesisJsonRecordReader"
+    kinesis = session.client("kinesis")
+    kinesis.create_stream(StreamName="events", ShardCount=1)
+    record = {"recordType": "Event", "partitionKey": "k", "documentMetadata": {}}
+    for i in range(10):
+        kinesis.put_record(StreamName="events", PartitionKey=f"k{i}",
+                           Data=json.dumps({**record, "documentId": f"before-{i}"}).encode())
+    kinesis.split_shard(StreamName="events", ShardToSplit="shardId-000000000000", NewStartingHashKey=str(2**127))
+    for i in range(10):
+        kinesis.put_record(StreamName="events", PartitionKey=f"k{i}",
+                           Data=json.dumps({**record, "documentId": f"after-{i}"}).encode())
+    cfg = Config({"datasetName": "K", "readConnector": {"connectorDestination": "KINESIS", "streamName": "events"},
+                  "writeConnector": _write_connector("LOCAL", tmp_path),
+                  "errorConnector": {"connectorDestination": "LOCAL", "path": str(tmp_path / "errors.jsonl")},
+                  "computeEngine": {"computeEngineType": "LAMBDA", "concurrency": 3}})
+    ctx = TaskContext(config=cfg.data, source=cfg.source, batch_size=5, store=str(tmp_path / "cp"),
+                      implementations={"KinesisRecordReader": impl})
+    store = RecordingStore(tmp_path / "cp")
+    from letsdata_local import scheduler
+
+    plan = scheduler.prepare(cfg, ctx, session, concurrency=3)
+    results, interrupted = scheduler.run_tasks(ctx, plan.selected, 3, processes=False, completed=set(),
+                                               session=session, store=store)
+    assert not interrupted and all(r.state.state == COMPLETED for r in results)
+    parent_done = store.events.index(("shard-shardId-000000000000", COMPLETED))
+    child_starts = [i for i, (task, state) in enumerate(store.events) if task != "shard-shardId-000000000000"
+                    and state == "RUNNING"]
+    assert len(child_starts) == 2 and min(child_starts) > parent_done
+    docs = local_documents(tmp_path / "docs")
+    assert sorted(docs) == sorted([f"before-{i}" for i in range(10)] + [f"after-{i}" for i in range(10)])
