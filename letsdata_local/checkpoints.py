@@ -93,6 +93,30 @@ class CheckpointStore(Protocol):
     def clear(self) -> None: ...
 
 
+class MemoryCheckpointStore:
+    """Checkpoints that live as long as the run: for an account that is new on every run (the
+    embedded moto account), where there is nothing to resume."""
+
+    location = "(memory: this run only)"
+
+    def __init__(self) -> None:
+        self._states: dict[str, str] = {}
+
+    def load(self, task_id: str) -> TaskState | None:
+        text = self._states.get(task_id)
+        return TaskState.from_json(text) if text else None
+
+    def save(self, state: TaskState) -> None:
+        state.updated = time.time()
+        self._states[check_task_id(state.task_id)] = state.to_json()
+
+    def all(self) -> list[TaskState]:
+        return [TaskState.from_json(text) for text in self._states.values()]
+
+    def clear(self) -> None:
+        self._states.clear()
+
+
 class LocalCheckpointStore:
     """One ``<task_id>.json`` per task in a directory, written to a temp file and renamed."""
 
@@ -237,12 +261,19 @@ class DynamoDBCheckpointStore:
             self.client.delete_item(TableName=self.table, Key={"datasetName": item["datasetName"], "taskId": item["taskId"]})
 
 
+#: the spec of :class:`MemoryCheckpointStore` (usable only where the tasks run in this process)
+MEMORY = "memory://"
+
+
 def default_store_spec(dataset_slug: str) -> str:
     return str(Path("letsdata_local_output") / dataset_slug / "checkpoints")
 
 
 def open_store(spec: str, dataset: str, session: Any = None) -> CheckpointStore:
-    """A store from its spec: a directory, ``s3://bucket/prefix`` or ``dynamodb://table``."""
+    """A store from its spec: a directory, ``s3://bucket/prefix``, ``dynamodb://table`` or
+    ``memory://`` (this process only)."""
+    if spec == MEMORY:
+        return MemoryCheckpointStore()
     if spec.startswith("s3://"):
         bucket, _, prefix = spec.removeprefix("s3://").partition("/")
         if not bucket:

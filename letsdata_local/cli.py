@@ -221,7 +221,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         from letsdata_local.spark import run_spark
         from letsdata_local.task_cli import failed_tasks, spark_engine_options
 
-        spark_options = spark_engine_options(cfg, args, session)
+        spark_options = spark_engine_options(cfg, args, session, embedded)
         summary = run_spark(cfg, session, bridge, options, embedded=embedded, **spark_options)
         failed = failed_tasks(spark_options["store"])
     elif cfg.read_destination == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER",
@@ -238,7 +238,7 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         from letsdata_local.task_cli import run_tasks_for
 
         try:
-            summary, failed = run_tasks_for(cfg, args, impls, endpoint_url, session)
+            summary, failed = run_tasks_for(cfg, args, impls, endpoint_url, session, embedded)
         except ResourceMissingError as exc:
             _err(f"cannot start: {exc}")
             return EXIT_MISSING

@@ -10,7 +10,7 @@ import json
 import time
 from typing import Any
 
-from letsdata_local.checkpoints import COMPLETED, CheckpointStore, TaskState
+from letsdata_local.checkpoints import COMPLETED, CheckpointStore, MemoryCheckpointStore, TaskState
 from letsdata_local.config import Config
 from letsdata_local.engine import BridgeClient
 from letsdata_local.readers import ResourceMissingError
@@ -52,7 +52,7 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
     """Mapper tasks concurrently, then the reducer (letsdata_local/spark_mappers.py); ``store``
     keeps each one's state so a rerun invokes only what has not completed."""
     summary = Summary()
-    store = store if store is not None else _MemoryStore()
+    store = store if store is not None else MemoryCheckpointStore()
     started = time.perf_counter()
     read_bucket = cfg.get("readConnector.bucketName")
     from letsdata_local.manifest import ManifestMissingError, single_file_keys
@@ -129,28 +129,6 @@ def run_spark(cfg: Config, session: Any, bridge: BridgeClient, options: RunOptio
     summary.invocations = bridge.invocations
     summary.elapsed = time.perf_counter() - started
     return summary
-
-
-class _MemoryStore:
-    """Checkpoints for one call only (callers that do not resume)."""
-
-    location = "(memory)"
-
-    def __init__(self) -> None:
-        self._states: dict[str, TaskState] = {}
-
-    def load(self, task_id: str) -> TaskState | None:
-        state = self._states.get(task_id)
-        return TaskState.from_json(state.to_json()) if state else None
-
-    def save(self, state: TaskState) -> None:
-        self._states[state.task_id] = TaskState.from_json(state.to_json())
-
-    def all(self) -> list[TaskState]:
-        return list(self._states.values())
-
-    def clear(self) -> None:
-        self._states.clear()
 
 
 def _count_rows(s3: Any, bucket: str, keys: list[str], fmt: str) -> int | None:

@@ -52,6 +52,24 @@ def store_spec(cfg: Config, value: str | None) -> str:
     return value or default_store_spec(_slug(cfg.dataset_name))
 
 
+def run_store_spec(cfg: Config, value: str | None, embedded: bool, in_this_process: bool) -> tuple[str, str | None]:
+    """The store of a run and a temporary directory to remove after it (or None).
+
+    The embedded account is new on every run, so there is nothing to resume: unless
+    ``--checkpoints`` says otherwise its checkpoints live in memory, or — when tasks run in worker
+    processes — in a temporary directory removed after the run."""
+    from letsdata_local.checkpoints import MEMORY
+
+    if value or not embedded:
+        return store_spec(cfg, value), None
+    if in_this_process:
+        return MEMORY, None
+    import tempfile
+
+    temp = tempfile.mkdtemp(prefix="letsdata-local-checkpoints-")
+    return temp, temp
+
+
 def tasks_command(args: argparse.Namespace, cfg: Config) -> int:
     """Print the stored state of every task that has run."""
     from letsdata_local.checkpoints import open_store
@@ -102,12 +120,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def spark_engine_options(cfg: Config, args: argparse.Namespace, session: Any) -> dict[str, Any]:
+def spark_engine_options(cfg: Config, args: argparse.Namespace, session: Any, embedded: bool = False) -> dict[str, Any]:
     """The SPARK engine's mapper/reducer task store (``--restart`` applied) and concurrency."""
     from letsdata_local.checkpoints import open_store
     from letsdata_local.scheduler import configured_concurrency
 
-    store = open_store(store_spec(cfg, args.checkpoints), cfg.dataset_name, session)
+    store = open_store(run_store_spec(cfg, args.checkpoints, embedded, True)[0], cfg.dataset_name, session)
     if hasattr(store, "create_table"):
         store.create_table()
     if args.restart:
@@ -122,10 +140,9 @@ def failed_tasks(store: Any) -> int:
 
 
 def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], endpoint_url: str | None,
-                  session: Any) -> tuple[Any, int]:
+                  session: Any, embedded: bool = False) -> tuple[Any, int]:
     """Run a LAMBDA / LAMBDA_AND_SAGEMAKER dataset as tasks; returns the summary and failed-task count."""
-    from letsdata_local.checkpoints import BLOCKED, FAILED
-    from letsdata_local.scheduler import configured_concurrency, run_dataset
+    from letsdata_local.scheduler import configured_concurrency
     from letsdata_local.task_runner import HTTP, IN_PROCESS, LAMBDA, TaskContext
 
     if args.checkpoint_every < 1:
@@ -137,12 +154,28 @@ def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], 
         invoke = (LAMBDA, args.function_name)
     elif args.invoke_url:
         invoke = (HTTP, args.invoke_url)
+    concurrency = configured_concurrency(cfg, args.concurrency)
+    in_this_process = concurrency == 1 and not args.spark_master
+    spec, temp = run_store_spec(cfg, args.checkpoints, embedded, in_this_process)
     ctx = TaskContext(
         config=cfg.data, source=cfg.source, implementations=dict(impls), endpoint_url=endpoint_url, invoke=invoke,
         batch_size=args.batch_size, chunk_size=args.chunk_size_mib * 1024 * 1024, sample=args.sample,
-        checkpoint_every=args.checkpoint_every, store=store_spec(cfg, args.checkpoints),
+        checkpoint_every=args.checkpoint_every, store=spec,
     )
-    concurrency = configured_concurrency(cfg, args.concurrency)
+    try:
+        return _run(cfg, args, ctx, session, concurrency, invoke[0] == IN_PROCESS)
+    finally:
+        if temp is not None:
+            import shutil
+
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _run(cfg: Config, args: argparse.Namespace, ctx: Any, session: Any, concurrency: int,
+         processes: bool) -> tuple[Any, int]:
+    from letsdata_local.checkpoints import BLOCKED, FAILED
+    from letsdata_local.scheduler import run_dataset
+
     if args.spark_master:
         from letsdata_local.spark_tasks import run_on_spark
 
@@ -150,7 +183,7 @@ def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], 
                                         redrive=args.redrive, only=args.task)
     else:
         summary, results = run_dataset(
-            cfg, ctx, session, concurrency=concurrency, processes=invoke[0] == IN_PROCESS, restart=args.restart,
+            cfg, ctx, session, concurrency=concurrency, processes=processes, restart=args.restart,
             redrive=args.redrive, only=args.task, progress_bar=not args.no_progress,
         )
     failed = sum(1 for r in results if r.state.state in (FAILED, BLOCKED))

@@ -45,6 +45,17 @@ def test_every_example_config_runs_on_the_embedded_default(name: str, capsys: An
     assert len(sample) == 2 and all("documentId" in d and "documentType" not in d for d in sample)
 
 
+def test_the_embedded_account_is_new_on_every_run_so_nothing_is_resumed(capsys: Any, moto_server: Any) -> None:
+    """make run twice: the second run processes everything again (its checkpoints were not kept)."""
+    for _ in range(2):  # two `make run`s (each a new process: the embedded endpoint is not kept)
+        _no_account()
+        moto_server.reset()
+        assert main(["run", str(CONFIGS / "dataset5_dynamodb_table.json"), "--no-progress"]) == 0
+        out = capsys.readouterr().out
+        assert "25 records read, 25 documents written" in out and "checkpoints -> (memory: this run only)" in out
+    assert not Path("letsdata_local_output").exists() or not any(Path("letsdata_local_output").rglob("*.json"))
+
+
 def test_errors_and_local_output_with_endpoint_and_create_resources(aws_endpoint: str, tmp_path: Path, capsys: Any) -> None:
     """Against an existing endpoint: seed the input ourselves, let --create-resources make the outputs."""
     from datalake_library.aws import shared_session
