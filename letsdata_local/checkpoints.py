@@ -45,6 +45,8 @@ class TaskState:
     task_id: str
     description: str = ""
     state: str = PENDING
+    #: what the task reads: the S3 key, shard id, segment number or worker index
+    source: str = ""
     #: where to resume reading (S3 byte offset, shard sequence number, scan key JSON); None = start
     position: str | None = None
     #: number of the next output part file this task writes (part names are per task)

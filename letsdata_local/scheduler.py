@@ -177,7 +177,7 @@ def run_tasks(
             failed.add(task.task_id)
 
     def blocked(task: Task) -> TaskResult:
-        state = (store.load(task.task_id) if store is not None else None) or TaskState(task.task_id, task.description)
+        state = (store.load(task.task_id) if store is not None else None) or TaskState(task.task_id, task.description, source=task.source)
         state.state = BLOCKED
         state.last_error = "a parent task did not complete: " + ", ".join(p for p in task.parents if p in failed)
         if store is not None:
@@ -385,6 +385,8 @@ def summarise(cfg: Config, ctx: TaskContext, session: Any, plan: Plan, results: 
         summary.invocations += now.invocations - was.invocations
         if len(summary.sample) < ctx.sample:
             summary.sample.extend(result.sample[: ctx.sample - len(summary.sample)])
+        summary.notes.extend(result.notes)
+    summary.task_errors.extend(task_error_line(r.state) for r in results if r.state.state in (FAILED, BLOCKED))
     summary.output, summary.error_output = _locations(cfg, session)
     summary.notes.extend(_task_notes(plan.tasks, plan.selected, results, plan.store, concurrency))
     return summary
@@ -420,6 +422,14 @@ def run_dataset(
     return summary, results
 
 
+def task_error_line(state: TaskState) -> str:
+    """``a.jsonl stopped at record a.jsonl@60: RuntimeError: ... (task file-a.jsonl-...)``."""
+    what = state.source or state.task_id
+    if state.last_error.startswith("stopped at record"):
+        return f"{what} {state.last_error} (task {state.task_id})"
+    return f"{what} {state.state}: {state.last_error} (task {state.task_id})"
+
+
 def _locations(cfg: Config, session: Any) -> tuple[str, str]:
     docs = document_sink(cfg, session, "<task>")
     if docs is not None:
@@ -438,10 +448,7 @@ def _task_notes(tasks: list[Task], selected: list[Task], results: list[TaskResul
     counts = ", ".join(f"{n} {s.lower().replace('_', ' ')}" for s, n in sorted(by_state.items()))
     notes = [f"tasks: {len(selected)} of {len(tasks)} run at concurrency {concurrency} ({counts or 'none'})",
              f"checkpoints -> {store.location}"]
-    bad = [r.state for r in results if r.state.state in (FAILED, BLOCKED)]
-    for state in bad[:5]:
-        notes.append(f"task {state.task_id} {state.state}: {state.last_error[:300]}")
-    if bad:
+    if any(r.state.state in (FAILED, BLOCKED) for r in results):
         notes.append("rerun the same command to resume, or add --redrive to run only the failed tasks")
     if results and all(not r.ran and r.state.state == COMPLETED for r in results):
         notes.append("every task is already complete: add --restart to run the dataset again")

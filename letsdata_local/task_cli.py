@@ -161,6 +161,8 @@ def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], 
         config=cfg.data, source=cfg.source, implementations=dict(impls), endpoint_url=endpoint_url, invoke=invoke,
         batch_size=args.batch_size, chunk_size=args.chunk_size_mib * 1024 * 1024, sample=args.sample,
         checkpoint_every=args.checkpoint_every, store=spec,
+        timeout_seconds=float(cfg.get("computeEngine.timeoutInSeconds")),
+        exceptions_as_errors=bool(args.exceptions_as_errors or cfg.get("letsdataLocal.exceptionsAsErrors")),
     )
     try:
         return _run(cfg, args, ctx, session, concurrency, invoke[0] == IN_PROCESS)

@@ -34,7 +34,7 @@ from letsdata_local.checkpoints import (
 )
 from letsdata_local.config import Config
 from letsdata_local.documents import Outcome
-from letsdata_local.engine import BridgeClient
+from letsdata_local.engine import BridgeClient, InvocationTimeout
 from letsdata_local.parts import LocalPartSink, PartSink, S3PartSink, local_parts_base
 from letsdata_local.resources import error_bucket, error_prefix, local_path, write_bucket, write_prefix
 from letsdata_local.runner import Runner, RunOptions, SagemakerStage, Summary, build_writer
@@ -65,6 +65,11 @@ class TaskContext:
     sample: int = 0
     checkpoint_every: int = 10_000
     store: str = ""
+    #: ``computeEngine.timeoutInSeconds``: the limit of each invocation
+    timeout_seconds: float = 900.0
+    #: an exception from the user's code is an error document (True) or, as on the platform, a task
+    #: error that stops the task at that record (False)
+    exceptions_as_errors: bool = False
 
     def cfg(self) -> Config:
         """The configuration, already validated and normalised by the driver (validating the
@@ -83,6 +88,12 @@ class TaskResult:
     error_output: str = ""
     ran: bool = True
     interrupted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class TaskError(RuntimeError):
+    """The user's code raised (or an invocation timed out): the task stops at that record, as on
+    the platform; what came before it is committed."""
 
 
 def build_bridge(ctx: TaskContext, cfg: Config, session: Any) -> BridgeClient:
@@ -93,14 +104,15 @@ def build_bridge(ctx: TaskContext, cfg: Config, session: Any) -> BridgeClient:
     if kind == LAMBDA:
         invoker = LambdaInvoker(target, session)
     elif kind == HTTP:
-        invoker = HttpInvoker(target)
+        invoker = HttpInvoker(target, timeout=ctx.timeout_seconds + 5.0)
     else:
         from letsdata_service.registry import register_implementation
 
         for name, impl in ctx.implementations.items():
             register_implementation(name, impl)
-        invoker = InProcessInvoker()
-    return BridgeClient(invoker, cfg.dataset_name, batch_size=ctx.batch_size)
+        invoker = InProcessInvoker(timeout_seconds=ctx.timeout_seconds)
+    return BridgeClient(invoker, cfg.dataset_name, batch_size=ctx.batch_size,
+                        split_timed_out_batches=ctx.exceptions_as_errors)
 
 
 def document_sink(cfg: Config, session: Any, task_id: str) -> PartSink | None:
@@ -152,14 +164,15 @@ def run_task(
     state = store.load(task.task_id) or TaskState(task.task_id, task.description)
     if state.state == COMPLETED and task.kind in FINITE_KINDS:
         return TaskResult(state, ran=False)
-    state.description = task.description
+    state.description, state.source = task.description, task.source
     result = TaskResult(state)
     docs: PartSink | None = None
     errors: PartSink | None = None
     try:
         bridge = bridge or build_bridge(ctx, cfg, session)
         options = RunOptions(batch_size=ctx.batch_size, progress=False, chunk_size=ctx.chunk_size,
-                             sqs_wait_seconds=ctx.sqs_wait_seconds, endpoint_url=ctx.endpoint_url)
+                             sqs_wait_seconds=ctx.sqs_wait_seconds, endpoint_url=ctx.endpoint_url,
+                             exceptions_as_errors=ctx.exceptions_as_errors)
         reader = task_reader(task, cfg, session, bridge, state.position, ctx.chunk_size, ctx.sqs_wait_seconds)
         reader.check()
         docs = document_sink(cfg, session, task.task_id)
@@ -177,9 +190,14 @@ def run_task(
         _loop(ctx, state, store, _TaskRunner(cfg, session, bridge, options, reader), reader, docs, records_writer,
               errors, result, progress, stop)
         state.state = COMPLETED if not result.interrupted else INTERRUPTED
+        if hasattr(reader, "notes"):
+            result.notes.extend(reader.notes())
     except KeyboardInterrupt:
         result.interrupted = True
         state.state = INTERRUPTED
+    except TaskError as exc:
+        state.state = FAILED
+        state.last_error = str(exc)[:2000]
     except Exception as exc:
         state.state = FAILED
         state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -236,7 +254,17 @@ def _loop(ctx: TaskContext, state: TaskState, store: CheckpointStore, runner: _T
             counts[key] = 0
 
     for batch in runner.batches():
-        for outcome in runner.process(batch):
+        try:
+            outcomes = runner.process(batch)
+        except InvocationTimeout as exc:  # the whole invocation failed: the task stops at its first record
+            commit()
+            raise TaskError(f"stopped at record {batch[0].source_id}: TimeoutError: {exc}") from None
+        for record, outcome in zip(batch, outcomes, strict=True):
+            if outcome.exception and not ctx.exceptions_as_errors:
+                commit()  # the records before it are done; the task resumes at this one
+                metadata = outcome.record.get("documentMetadata") or {}
+                raise TaskError(f"stopped at record {record.source_id}: {metadata.get('errorType', 'Exception')}: "
+                                f"{outcome.record.get('errorMessage')}")
             if outcome.kind == Outcome.DOCUMENT:
                 if docs is not None:
                     docs.write(outcome.record)
@@ -250,8 +278,8 @@ def _loop(ctx: TaskContext, state: TaskState, store: CheckpointStore, runner: _T
                 counts["errors"] += 1
             else:
                 counts["skips"] += 1
-        counts["records"] += len(batch)
-        pending.extend(batch)
+            counts["records"] += 1
+            pending.append(record)
         if every_batch or len(pending) >= ctx.checkpoint_every or (docs is not None and docs.pending_bytes >= PART_BYTES):
             commit()
         if stop is not None and stop.is_set():

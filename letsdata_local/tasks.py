@@ -32,7 +32,6 @@ from letsdata_local.readers import (
     S3SingleFileReader,
     SourceRecord,
     SqsReader,
-    manifest_keys,
     read_stream_arg,
     stream_name_from,
 )
@@ -111,20 +110,14 @@ def _shard_tasks(kind: str, shards: list[dict[str, Any]]) -> list[Task]:
     return tasks
 
 
-def s3_manifest_text(cfg: Config, session: Any) -> str:
-    text = cfg.get("manifestFile.fileContents")
-    if text is None:
-        link = str(cfg.get("manifestFile.s3Link"))
-        bucket, _, key = link.removeprefix("s3://").partition("/")
-        text = session.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
-    return str(text)
-
-
 def plan_tasks(cfg: Config, session: Any, sqs_workers: int = 1) -> list[Task]:
     """The dataset's tasks in the order they should start (parents first)."""
     dest = cfg.read_destination
     if dest == "S3":
-        keys = list(dict.fromkeys(manifest_keys(s3_manifest_text(cfg, session))))
+        from letsdata_local.manifest import single_file_keys
+
+        s3 = session.client("s3") if cfg.get("manifestFile.manifestFileS3Uri") else None
+        keys = list(dict.fromkeys(single_file_keys(cfg, s3)))
         return [Task(file_task_id(k), S3_FILE, k) for k in keys]
     if dest == "SQS":
         return [Task(f"sqs-worker-{i:03d}", SQS_WORKER, str(i)) for i in range(max(1, sqs_workers))]

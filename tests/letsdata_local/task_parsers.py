@@ -5,7 +5,8 @@ processes (the concurrency tests) see them too:
 
 * ``LETSDATA_TEST_SLEEP``: seconds to wait per record (a slow user implementation);
 * ``LETSDATA_TEST_SPIN``: seconds of busy CPU work per record (a CPU-bound implementation);
-* ``LETSDATA_TEST_PID_DIR``: every process that parses a record touches ``<dir>/<pid>``.
+* ``LETSDATA_TEST_PID_DIR``: every process that parses a record touches ``<dir>/<pid>``;
+* ``LETSDATA_TEST_RAISE_AT``: the parser raises on the record at this byte offset.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class SlowLogParser(JsonLinesLogParser):
             total = 0
             while time.perf_counter() < until:
                 total += sum(range(200))
+        if str(offsetBytes) == os.environ.get("LETSDATA_TEST_RAISE_AT"):
+            raise RuntimeError(f"cannot parse the record at {offsetBytes}")
         pid_dir = os.environ.get("LETSDATA_TEST_PID_DIR")
         if pid_dir:
             (Path(pid_dir) / str(os.getpid())).touch()

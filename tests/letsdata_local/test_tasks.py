@@ -454,3 +454,21 @@ def test_child_shards_start_only_after_their_parent_completed(aws_endpoint: str,
     assert len(child_starts) == 2 and min(child_starts) > parent_done
     docs = local_documents(tmp_path / "docs")
     assert sorted(docs) == sorted([f"before-{i}" for i in range(10)] + [f"after-{i}" for i in range(10)])
+
+
+def test_an_exception_stops_the_task_at_that_record_and_the_rerun_starts_there(
+    aws_endpoint: str, session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = seed_files(session, files=1, records=50)
+    cfg = Config(dataset(keys, _write_connector("LOCAL", tmp_path), tmp_path))
+    monkeypatch.setenv("LETSDATA_TEST_RAISE_AT", str(23 * LINE))  # the 24th record
+    summary, results = run(cfg, tmp_path, InProcessInvoker(), session)
+    (state,) = [r.state for r in results]
+    assert state.state == FAILED and state.records == 23 and state.position == str(23 * LINE)
+    assert state.last_error == f"stopped at record logs/f0.jsonl@{23 * LINE}: RuntimeError: cannot parse the record at 920"
+    assert summary.task_errors == [f"logs/f0.jsonl {state.last_error} (task {state.task_id})"]
+    assert sorted(local_documents(tmp_path / "docs")) == all_ids(1, 50)[:23]  # the records before it, durable
+    monkeypatch.delenv("LETSDATA_TEST_RAISE_AT")
+    summary, results = run(cfg, tmp_path, InProcessInvoker(), session)
+    assert results[0].state.state == COMPLETED and summary.records_read == 27
+    assert sorted(local_documents(tmp_path / "docs")) == all_ids(1, 50)
