@@ -472,3 +472,17 @@ def test_an_exception_stops_the_task_at_that_record_and_the_rerun_starts_there(
     summary, results = run(cfg, tmp_path, InProcessInvoker(), session)
     assert results[0].state.state == COMPLETED and summary.records_read == 27
     assert sorted(local_documents(tmp_path / "docs")) == all_ids(1, 50)
+
+
+def test_task_option_runs_only_the_named_task(aws_endpoint: str, session: Any, tmp_path: Path, capsys: Any) -> None:
+    keys = seed_files(session, files=3, records=4)
+    path = tmp_path / "cfg.json"
+    path.write_text(json.dumps(dataset(keys, _write_connector("LOCAL", tmp_path), tmp_path)))
+    cfg = Config(json.loads(path.read_text()))
+    second = plan_tasks(cfg, None)[1].task_id
+    args = ["run", str(path), "--endpoint-url", aws_endpoint, "--no-progress", "--checkpoints", str(tmp_path / "cp")]
+    assert main([*args, "--task", second]) == 0
+    assert "tasks: 1 of 3 run" in capsys.readouterr().out
+    assert sorted(local_documents(tmp_path / "docs")) == [f"f1-r{i:04d}" for i in range(4)]
+    assert main([*args, "--task", "file-nope"]) == 2
+    assert "--task 'file-nope': no such task" in capsys.readouterr().err
