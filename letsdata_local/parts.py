@@ -11,21 +11,18 @@ checkpoint covers are never touched again. That is the exactly-once argument of
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from letsdata_local.writers import _json_line  # one JSON-lines encoding for every file output
 
 PART_DIGITS = 5
 
 
 def part_name(number: int) -> str:
     return f"part-{number:0{PART_DIGITS}d}.jsonl"
-
-
-def _json_line(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 class PartSink:
