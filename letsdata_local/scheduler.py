@@ -96,9 +96,10 @@ def _exit_with_driver(driver: int, interval: float = 0.5) -> None:
     abruptly is safe: nothing uncommitted is covered by a checkpoint."""
     import os
 
+    tick = threading.Event()  # never set: its wait() is the polling interval
+
     def watch() -> None:
-        while True:
-            time.sleep(interval)
+        while not tick.wait(interval):
             try:
                 os.kill(driver, 0)
             except ProcessLookupError:
