@@ -16,17 +16,25 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from letsdata_local.writers import _json_line  # one JSON-lines encoding for every file output
+from letsdata_local.writers import Writer, _json_line  # one JSON-lines encoding for every file output
 
 PART_DIGITS = 5
+
+#: A part is committed once it holds this many bytes, even before the run's commit interval.
+PART_BYTES = 64 * 1024 * 1024
 
 
 def part_name(number: int) -> str:
     return f"part-{number:0{PART_DIGITS}d}.jsonl"
 
 
-class PartSink:
-    """Buffers one part in a temp file; :meth:`commit` publishes it under its final name."""
+class PartSink(Writer):
+    """Buffers one part in a temp file; :meth:`commit` publishes it under its final name.
+
+    A :class:`~letsdata_local.writers.Writer`, so the runner's one loop writes a task's files as it
+    writes any destination. ``part`` is the number the next commit publishes; the task sets it
+    from its checkpoint and advances it once a checkpoint covering the part is saved.
+    """
 
     kind = ""
     location = ""
@@ -36,8 +44,20 @@ class PartSink:
         self.pending = 0
         self.pending_bytes = 0
         self.written = 0
+        self.part = 0
+        self.part_bytes = PART_BYTES
 
-    def write(self, doc: dict[str, Any]) -> None:
+    def wants_commit(self) -> bool:
+        return self.pending_bytes >= self.part_bytes
+
+    def flush(self) -> bool:
+        return self._file is None  # durable only once the part is published
+
+    def close(self) -> None:
+        """The run ended: whatever a commit did not publish is not covered by a checkpoint."""
+        self.abort()
+
+    def write(self, doc: dict[str, Any], source: Any = None) -> None:
         if self._file is None:
             self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in commit()/abort()
                 prefix="letsdata-part-", suffix=".jsonl", delete=False, dir=self._temp_dir()
@@ -47,10 +67,12 @@ class PartSink:
         self.pending += 1
         self.pending_bytes += len(line)
 
-    def commit(self, number: int) -> None:
-        """Make the buffered documents durable as part ``number`` (nothing buffered: no part)."""
+    def commit(self, number: int | None = None) -> bool:
+        """Make the buffered documents durable as part ``number`` (default :attr:`part`; nothing
+        buffered: no part). True: everything written is durable."""
         if self._file is None:
-            return
+            return True
+        number = self.part if number is None else number
         temp, self._file = self._file, None
         temp.flush()
         os.fsync(temp.fileno())
@@ -61,6 +83,7 @@ class PartSink:
             Path(temp.name).unlink(missing_ok=True)
         self.written += self.pending
         self.pending = self.pending_bytes = 0
+        return True
 
     def abort(self) -> None:
         """Interrupted or failed: drop the unfinished part (the checkpoint does not cover it)."""

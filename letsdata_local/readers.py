@@ -73,6 +73,11 @@ class Reader:
     def skip_task(self, task: str) -> None:
         """The task errored: read no more of it (default: nothing to do; the runner drops its records)."""
 
+    def position_of(self, record: SourceRecord) -> str | None:
+        """Where a rerun resumes after ``record`` (stored in the task's checkpoint), or None when
+        the source itself remembers (an SQS queue: acknowledged messages are gone)."""
+        return None
+
     def notes(self) -> list[str]:
         """Remarks for the run summary (e.g. an input that held no record at all)."""
         return []
@@ -522,7 +527,12 @@ class _ShardWalker:
     """
 
     def __init__(self, list_shards: Any, iterator_for: Any, read: Any, caught_up: Any, stop_condition: str,
-                 idle_sleep: float, stop: threading.Event, sequence_of: Any, skipped: set[str]) -> None:
+                 idle_sleep: float, stop: threading.Event, sequence_of: Any, skipped: set[str],
+                 only: str | None = None, resume_after: str | None = None) -> None:
+        #: one shard's task (``only``): read just that shard, resuming after ``resume_after``; its
+        #: parents are the scheduler's business (a child task starts after its parents' tasks)
+        self.only = only
+        self.resume_after = resume_after
         self.sequence_of = sequence_of
         #: shards whose task errored: read no further, and (never finished) their children are not read
         self.skipped = skipped
@@ -539,10 +549,13 @@ class _ShardWalker:
     def _refresh(self) -> None:
         for shard in self.list_shards():
             shard_id = shard["ShardId"]
+            if self.only is not None and shard_id != self.only:
+                continue
             if shard_id not in self.known:
                 parents = tuple(p for p in (shard.get("ParentShardId"), shard.get("AdjacentParentShardId")) if p)
                 closed = "EndingSequenceNumber" in (shard.get("SequenceNumberRange") or {})
-                self.known[shard_id] = _ShardState(shard_id, parents, closed)
+                resume = self.resume_after if shard_id == self.only else None
+                self.known[shard_id] = _ShardState(shard_id, parents, closed, last_sequence=resume)
 
     def _ready(self, state: _ShardState) -> bool:
         """A shard can be read once every parent still in the stream has been read to its end."""
@@ -617,6 +630,9 @@ class KinesisReader(Reader):
     stop_condition: str = CAUGHT_UP
     #: pause when a round of reads brought nothing (each shard allows 5 reads a second)
     idle_sleep: float = 0.25
+    #: a task reads one shard (None: every shard, in lineage order), after this sequence number
+    shard_id: str | None = None
+    after_sequence: str | None = None
 
     interface = "KinesisRecordReader"
     function = "parseMessage"
@@ -674,9 +690,14 @@ class KinesisReader(Reader):
             return not reply.get("MillisBehindLatest")
 
         walker = _ShardWalker(list_shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
-                              self._stop, lambda record: record["SequenceNumber"], self._skipped)
+                              self._stop, lambda record: record["SequenceNumber"], self._skipped,
+                              self.shard_id, self.after_sequence)
         for shard_id, records in walker.pages():
             yield [self._record(shard_id, r) for r in records]
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        """The record's sequence number: a rerun of its shard's task resumes right after it."""
+        return record.start_offsets.get("sequenceNumber") or None
 
     def _record(self, shard_id: str, record: dict[str, Any]) -> SourceRecord:
         seq = record["SequenceNumber"]
@@ -751,6 +772,9 @@ class DynamoDBStreamsReader(Reader):
     empty_reads_to_stop: int = 3
     #: pause when a round of reads brought nothing (each shard allows 5 reads a second)
     idle_sleep: float = 0.25
+    #: a task reads one shard (None: every shard, in lineage order), after this sequence number
+    shard_id: str | None = None
+    after_sequence: str | None = None
 
     interface = "DynamoDBStreamsRecordReader"
     function = "parseRecord"
@@ -821,9 +845,13 @@ class DynamoDBStreamsReader(Reader):
 
         walker = _ShardWalker(self._shards, iterator_for, read, caught_up, self.stop_condition, self.idle_sleep,
                               self._stop, lambda record: str((record.get("dynamodb") or {}).get("SequenceNumber")),
-                              self._skipped)
+                              self._skipped, self.shard_id, self.after_sequence)
         for shard_id, records in walker.pages():
             yield [self._record(shard_id, r) for r in records]
+
+    def position_of(self, record: SourceRecord) -> str | None:
+        """The record's sequence number: a rerun of its shard's task resumes right after it."""
+        return record.start_offsets.get("sequenceNumber") or None
 
     def _record(self, shard_id: str, record: dict[str, Any]) -> SourceRecord:
         ddb = record.get("dynamodb") or {}

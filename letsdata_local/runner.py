@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,42 +145,64 @@ def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOp
             manifest_uri=cfg.get("manifestFile.manifestFileS3Uri"), config_source=cfg.source,
         )
     if dest == "SQS":
-        return SqsReader(
-            session,
-            queue_name=cfg.get("readConnector.queueName"),
-            queue_url=cfg.get("readConnector.queueUrl"),
-            queue_arn=cfg.get("readConnector.queueArn"),
-            empty_receives_to_stop=int(cfg.get("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives")),
-            wait_seconds=options.sqs_wait_seconds,
-            continuous=cfg.get("manifestFile.sqsReaderTaskStopCondition") == "CONTINUOUS",
-        )
+        return sqs_reader(cfg, session, options.sqs_wait_seconds)
     if dest == "KINESIS":
-        return KinesisReader(
-            session,
-            read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")),
-            start_from=cfg.get("manifestFile.kinesisReaderTaskStartFromCondition"),
-            start_timestamp=cfg.get("manifestFile.kinesisReaderTaskStartFromTimestamp"),
-            stop_condition=cfg.get("manifestFile.kinesisReaderTaskStopCondition"),
-        )
+        return kinesis_reader(cfg, session)
     if dest == "DYNAMODB_STREAMS":
-        start_from = cfg.get("manifestFile.dynamoDBReaderTaskStartFromCondition")
-        if start_from == "AT_TIMESTAMP":
-            raise ConfigError(
-                f"{cfg.source}: field manifestFile.dynamoDBReaderTaskStartFromCondition is AT_TIMESTAMP, which "
-                "DynamoDB Streams cannot do (its shard iterators start at TRIM_HORIZON, LATEST or a sequence "
-                "number); use EARLIEST or LATEST"
-            )
-        return DynamoDBStreamsReader(
-            session,
-            cfg.get("readConnector.streamArn"),
-            cfg.get("readConnector.tableName"),
-            start_from=start_from,
-            stop_condition=cfg.get("manifestFile.dynamoDBReaderTaskStopCondition"),
-            empty_reads_to_stop=int(cfg.get("manifestFile.dynamoDBReaderTaskStopAfterConsecutiveEmptyReads")),
-        )
+        return dynamodb_streams_reader(cfg, session)
     if dest == "DYNAMODB_TABLE":
         return DynamoDBTableReader(session, cfg.get("readConnector.tableName"), int(cfg.get("manifestFile.totalSegments")))
     raise ValueError(f"unsupported read connector {dest}")  # unreachable: the schema restricts it
+
+
+def sqs_reader(cfg: Config, session: Any, wait_seconds: int = 0) -> SqsReader:
+    """The queue reader (one SQS task is one such reader: several drain the same queue)."""
+    return SqsReader(
+        session,
+        queue_name=cfg.get("readConnector.queueName"),
+        queue_url=cfg.get("readConnector.queueUrl"),
+        queue_arn=cfg.get("readConnector.queueArn"),
+        empty_receives_to_stop=int(cfg.get("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives")),
+        wait_seconds=wait_seconds,
+        continuous=cfg.get("manifestFile.sqsReaderTaskStopCondition") == "CONTINUOUS",
+    )
+
+
+def kinesis_reader(cfg: Config, session: Any, shard_id: str | None = None,
+                   after_sequence: str | None = None) -> KinesisReader:
+    """The stream reader with the configuration's start position and stop condition; with
+    ``shard_id`` it reads that one shard (a task), resuming after ``after_sequence``."""
+    return KinesisReader(
+        session,
+        read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")),
+        start_from=cfg.get("manifestFile.kinesisReaderTaskStartFromCondition"),
+        start_timestamp=cfg.get("manifestFile.kinesisReaderTaskStartFromTimestamp"),
+        stop_condition=cfg.get("manifestFile.kinesisReaderTaskStopCondition"),
+        shard_id=shard_id,
+        after_sequence=after_sequence,
+    )
+
+
+def dynamodb_streams_reader(cfg: Config, session: Any, shard_id: str | None = None,
+                            after_sequence: str | None = None) -> DynamoDBStreamsReader:
+    """As :func:`kinesis_reader`, for the table's DynamoDB stream."""
+    start_from = cfg.get("manifestFile.dynamoDBReaderTaskStartFromCondition")
+    if start_from == "AT_TIMESTAMP":
+        raise ConfigError(
+            f"{cfg.source}: field manifestFile.dynamoDBReaderTaskStartFromCondition is AT_TIMESTAMP, which "
+            "DynamoDB Streams cannot do (its shard iterators start at TRIM_HORIZON, LATEST or a sequence "
+            "number); use EARLIEST or LATEST"
+        )
+    return DynamoDBStreamsReader(
+        session,
+        cfg.get("readConnector.streamArn"),
+        cfg.get("readConnector.tableName"),
+        start_from=start_from,
+        stop_condition=cfg.get("manifestFile.dynamoDBReaderTaskStopCondition"),
+        empty_reads_to_stop=int(cfg.get("manifestFile.dynamoDBReaderTaskStopAfterConsecutiveEmptyReads")),
+        shard_id=shard_id,
+        after_sequence=after_sequence,
+    )
 
 
 def build_writer(cfg: Config, session: Any, options: RunOptions) -> Writer:
@@ -325,28 +348,52 @@ def to_vector(value: Any) -> list[float]:
 
 
 class Runner:
-    """Runs one dataset with LAMBDA or LAMBDA_AND_SAGEMAKER compute."""
+    """Runs one reader (the whole dataset, or one task of it) with LAMBDA or LAMBDA_AND_SAGEMAKER
+    compute: the one read -> invoke -> write -> commit loop of letsdata_local.
 
-    def __init__(self, cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions) -> None:
+    A task (``letsdata_local.task_runner``) passes its own ``reader`` (one file, shard, segment or
+    queue worker), its part-file ``writer``/``error_writer`` and ``on_commit``, which is called
+    with the records of every commit once their output is durable (and acknowledged): that is where
+    the task saves its checkpoint. ``stop`` (an event) ends the run after the current batch, with
+    what was processed committed.
+    """
+
+    def __init__(self, cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, *,
+                 reader: Reader | None = None, writer: Writer | None = None, error_writer: Writer | None = None,
+                 on_commit: Callable[[list[SourceRecord]], None] | None = None,
+                 stop: threading.Event | None = None) -> None:
         self.cfg = cfg
         self.session = session
         self.bridge = bridge
         self.options = options
-        self.reader = build_reader(cfg, session, bridge, options)
+        self.reader = reader if reader is not None else build_reader(cfg, session, bridge, options)
         self.sagemaker = SagemakerStage(cfg, session, bridge) if cfg.engine == "LAMBDA_AND_SAGEMAKER" else None
-        self.writer: Writer | None = None
-        self.error_writer: Writer | None = None
+        self.writer: Writer | None = writer
+        self.error_writer: Writer | None = error_writer
+        self.on_commit = on_commit
+        self.stop = stop
         self.summary = Summary()
+        #: one entry per errored task: (task, the record it stopped at, the error)
+        self.failures: list[tuple[str, str, str]] = []
         self._pending: list[SourceRecord] = []
         self._last_commit = time.monotonic()
+        self._checked = False
+
+    @property
+    def _tracks(self) -> bool:
+        """Commit points matter: records are acknowledged (SQS) or checkpointed (a task)."""
+        return self.reader.needs_ack or self.on_commit is not None
 
     def check(self) -> None:
         """Everything that can be missing is reported before the first record is processed."""
         self.reader.check()
-        self.writer = build_writer(self.cfg, self.session, self.options)
+        if self.writer is None:
+            self.writer = build_writer(self.cfg, self.session, self.options)
         self.writer.check()
-        self.error_writer = build_error_writer(self.cfg, self.session)
+        if self.error_writer is None:
+            self.error_writer = build_error_writer(self.cfg, self.session)
         self.error_writer.check()
+        self._checked = True
         self.summary.output = self.writer.location
         self.summary.error_output = self.error_writer.location
 
@@ -419,10 +466,11 @@ class Runner:
         """A task error, as on the platform: the task stops at ``where`` and reads no further."""
         failed.add(task)
         self.reader.skip_task(task)
+        self.failures.append((task, where, error))
         self.summary.task_errors.append(f"{task or 'the run'} stopped at record {where}: {error}")
 
     def run(self) -> Summary:
-        if self.writer is None:
+        if not self._checked:
             self.check()
         assert self.writer is not None and self.error_writer is not None
         writer, error_writer, summary = self.writer, self.error_writer, self.summary
@@ -436,8 +484,11 @@ class Runner:
                     summary.not_processed += len(batch) - len(kept)
                     batch = kept
                 if not batch:  # idle: commit what is in flight (a FIFO queue waits for it, and a
-                    if self.reader.needs_ack and self._pending:  # continuous run may idle for long)
-                        self._commit()
+                    if self._pending and (self.reader.needs_ack or self._commit_due()):  # continuous
+                        self._commit()  # run may idle for long)
+                    if self.stop is not None and self.stop.is_set():
+                        summary.interrupted = True
+                        break
                     continue
                 try:
                     outcomes = self.process(batch)
@@ -465,7 +516,7 @@ class Runner:
                     self._write(record, outcome)
                 self._settle_rejected()
                 summary.records_read += len(processed)
-                if self.reader.needs_ack:
+                if self._tracks:
                     self._pending.extend(processed)
                     if self._commit_due():
                         self._commit()
@@ -473,8 +524,11 @@ class Runner:
                     progress.update(len(batch))
                 if "" in failed:
                     break
+                if self.stop is not None and self.stop.is_set():
+                    summary.interrupted = True
+                    break
             summary.notes.extend(self.reader.notes())
-            if self.reader.needs_ack and self._pending:
+            if self._tracks and self._pending:
                 self._commit()
             writer.close()
             error_writer.close()
@@ -546,6 +600,7 @@ class Runner:
         return (
             len(self._pending) >= self.options.commit_records
             or time.monotonic() - self._last_commit >= self.options.commit_seconds
+            or (self.writer is not None and self.writer.wants_commit())
         )
 
     def _commit(self) -> None:
@@ -555,7 +610,10 @@ class Runner:
         self._settle_rejected()  # rejections found while sending become error documents first
         durable = self.error_writer.commit() and durable
         if durable:
-            self.reader.ack(self._pending)
+            if self.reader.needs_ack:
+                self.reader.ack(self._pending)
+            if self.on_commit is not None and self._pending:
+                self.on_commit(self._pending)
             self._pending = []
             self._last_commit = time.monotonic()
 

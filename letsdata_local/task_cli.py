@@ -17,9 +17,9 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     group.add_argument("--concurrency", type=int, default=None, metavar="N",
                        help="tasks run at once (default: the configuration's computeEngine.concurrency, else 1)")
     _checkpoints_argument(group)
-    group.add_argument("--checkpoint-every", type=int, default=10_000, metavar="N",
-                       help="file destinations (LOCAL, S3): commit a part and checkpoint every N records "
-                       "(default 10000); record destinations checkpoint after every batch")
+    group.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
+                       help="commit the output (a part file for LOCAL/S3), acknowledge SQS messages and checkpoint "
+                       "every N records (default 10000 for file destinations, 1000 otherwise) and at least every 10 s")
     group.add_argument("--restart", action="store_true",
                        help="discard the checkpoints (and this dataset's LOCAL/S3 part files) and start from the beginning")
     group.add_argument("--redrive", action="store_true", help="run only the tasks that failed, were blocked or interrupted")
@@ -145,7 +145,7 @@ def run_tasks_for(cfg: Config, args: argparse.Namespace, impls: dict[str, str], 
     from letsdata_local.scheduler import configured_concurrency
     from letsdata_local.task_runner import HTTP, IN_PROCESS, LAMBDA, TaskContext
 
-    if args.checkpoint_every < 1:
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
         from letsdata_local.config import ConfigError
 
         raise ConfigError("--checkpoint-every must be >= 1")

@@ -6,11 +6,13 @@ executor. The loop (``docs/letsdata-local-tasks.md``):
 
 1. load the task's checkpoint; a finished finite task (S3 file, scan segment) is not run again;
 2. remove the one output part a killed run may have published beyond the checkpoint;
-3. read from the stored position, send batches through the bridge, buffer documents and errors;
-4. at each commit point (every batch for Kinesis/SQS/DynamoDB destinations, every
-   ``checkpoint_every`` records or full part for file destinations, and at the end): make the
-   output durable, acknowledge the source records (SQS), then save the new position, part number
-   and counts — in that order, so the checkpoint never covers output that is not durable.
+3. run :class:`letsdata_local.runner.Runner` — the one read/invoke/write loop, with its size
+   limits, batch halving, SQS acknowledgement and stream stop conditions — over the task's reader,
+   writing documents and errors to the task's part files (file destinations);
+4. at each of the runner's commit points (every ``checkpoint_every`` records, every
+   ``commit_seconds``, a full part, an idle source, and the end) the output is made durable, the
+   source records are acknowledged (SQS), then the new position, part number and counts are saved
+   — in that order, so the checkpoint never covers output that is not durable.
 """
 
 from __future__ import annotations
@@ -33,17 +35,17 @@ from letsdata_local.checkpoints import (
     open_store,
 )
 from letsdata_local.config import Config
-from letsdata_local.documents import Outcome
-from letsdata_local.engine import BridgeClient, InvocationTimeout
+from letsdata_local.engine import BridgeClient
 from letsdata_local.parts import LocalPartSink, PartSink, S3PartSink, local_parts_base
 from letsdata_local.resources import error_bucket, error_prefix, local_path, write_bucket, write_prefix
-from letsdata_local.runner import Runner, RunOptions, SagemakerStage, Summary, build_writer
+from letsdata_local.runner import Runner, RunOptions
 from letsdata_local.tasks import FINITE_KINDS, Task, task_reader
 
 log = logging.getLogger("letsdata_local")
 
-#: A file part is committed once it holds this many bytes even before ``checkpoint_every`` records.
-PART_BYTES = 64 * 1024 * 1024
+#: records between commits when ``--checkpoint-every`` is not given (see :func:`commit_records`)
+FILE_CHECKPOINT_EVERY = 10_000
+SQS_CHECKPOINT_EVERY = 1_000
 
 IN_PROCESS = "in-process"
 LAMBDA = "lambda"
@@ -63,7 +65,10 @@ class TaskContext:
     chunk_size: int = 8 * 1024 * 1024
     sqs_wait_seconds: int = 0
     sample: int = 0
-    checkpoint_every: int = 10_000
+    #: records between commits and checkpoints (None: see :func:`commit_records`)
+    checkpoint_every: int | None = None
+    #: seconds between commits and checkpoints, at most
+    commit_seconds: float = 10.0
     store: str = ""
     #: ``computeEngine.timeoutInSeconds``: the limit of each invocation
     timeout_seconds: float = 900.0
@@ -89,11 +94,6 @@ class TaskResult:
     ran: bool = True
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-class TaskError(RuntimeError):
-    """The user's code raised (or an invocation timed out): the task stops at that record, as on
-    the platform; what came before it is committed."""
 
 
 def build_bridge(ctx: TaskContext, cfg: Config, session: Any) -> BridgeClient:
@@ -130,21 +130,6 @@ def error_sink(cfg: Config, session: Any, task_id: str) -> PartSink:
     return LocalPartSink(local_parts_base(local_path(cfg, "errorConnector", "errors.jsonl")), task_id)
 
 
-class _TaskRunner(Runner):
-    """The batching and bridge calls of :class:`Runner`, over one task's reader."""
-
-    def __init__(self, cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, reader: Any) -> None:
-        self.cfg = cfg
-        self.session = session
-        self.bridge = bridge
-        self.options = options
-        self.reader = reader
-        self.sagemaker = SagemakerStage(cfg, session, bridge) if cfg.engine == "LAMBDA_AND_SAGEMAKER" else None
-        self.writer = None
-        self.error_writer = None
-        self.summary = Summary()
-
-
 def run_task(
     ctx: TaskContext,
     task: Task,
@@ -155,7 +140,11 @@ def run_task(
     progress: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
 ) -> TaskResult:
-    """Run (or resume) one task to its end; failures are recorded in its state, never raised."""
+    """Run (or resume) one task to its end; failures are recorded in its state, never raised.
+
+    The work is :class:`letsdata_local.runner.Runner`'s loop over the task's reader, with the
+    task's part files as writers (file destinations) and a checkpoint saved at every commit.
+    """
     from datalake_library.aws import shared_session
 
     cfg = ctx.cfg()
@@ -166,46 +155,43 @@ def run_task(
         return TaskResult(state, ran=False)
     state.description, state.source = task.description, task.source
     result = TaskResult(state)
-    docs: PartSink | None = None
-    errors: PartSink | None = None
     try:
         bridge = bridge or build_bridge(ctx, cfg, session)
         options = RunOptions(batch_size=ctx.batch_size, progress=False, chunk_size=ctx.chunk_size,
                              sqs_wait_seconds=ctx.sqs_wait_seconds, endpoint_url=ctx.endpoint_url,
-                             exceptions_as_errors=ctx.exceptions_as_errors)
+                             exceptions_as_errors=ctx.exceptions_as_errors,
+                             commit_records=commit_records(cfg, ctx.checkpoint_every),
+                             commit_seconds=ctx.commit_seconds, sample=ctx.sample)
         reader = task_reader(task, cfg, session, bridge, state.position, ctx.chunk_size, ctx.sqs_wait_seconds)
-        reader.check()
         docs = document_sink(cfg, session, task.task_id)
-        records_writer = None if docs is not None else build_writer(cfg, session, options)
-        if records_writer is not None:
-            records_writer.check()
         errors = error_sink(cfg, session, task.task_id)
-        result.output = docs.location if docs is not None else str(records_writer.location if records_writer else "")
-        result.error_output = errors.location
+        runner = Runner(cfg, session, bridge, options, reader=reader, writer=docs, error_writer=errors, stop=stop)
+        runner.check()
+        runner.on_commit = _checkpointer(runner, state, store, progress)
+        assert runner.writer is not None
+        result.output, result.error_output = runner.writer.location, errors.location
         for sink in (docs, errors):
             if sink is not None:
-                sink.discard(state.part)
+                sink.discard(state.part)  # a killed run may have published it beyond the checkpoint
+                sink.part = state.part
         state.state, state.last_error = RUNNING, ""
         store.save(state)
-        _loop(ctx, state, store, _TaskRunner(cfg, session, bridge, options, reader), reader, docs, records_writer,
-              errors, result, progress, stop)
-        state.state = COMPLETED if not result.interrupted else INTERRUPTED
-        if hasattr(reader, "notes"):
-            result.notes.extend(reader.notes())
+        summary = runner.run()
+        result.sample = summary.sample
+        result.notes.extend(summary.notes)
+        result.interrupted = summary.interrupted
+        if runner.failures:  # as on the platform: the task stopped at that record; what came before is committed
+            _, where, error = runner.failures[0]
+            state.state, state.last_error = FAILED, f"stopped at record {where}: {error}"[:2000]
+        else:
+            state.state = INTERRUPTED if summary.interrupted else COMPLETED
     except KeyboardInterrupt:
         result.interrupted = True
         state.state = INTERRUPTED
-    except TaskError as exc:
-        state.state = FAILED
-        state.last_error = str(exc)[:2000]
     except Exception as exc:
         state.state = FAILED
         state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         log.debug("task %s failed:\n%s", task.task_id, traceback.format_exc())
-    finally:
-        for sink in (docs, errors):
-            if sink is not None:
-                sink.abort()  # anything not committed is not covered by the checkpoint
     try:
         store.save(state)
     except Exception as exc:  # the run result still reports the state; the next run resumes earlier
@@ -213,76 +199,46 @@ def run_task(
     return result
 
 
-def _loop(ctx: TaskContext, state: TaskState, store: CheckpointStore, runner: _TaskRunner, reader: Any,
-          docs: PartSink | None, records_writer: Any, errors: PartSink, result: TaskResult,
-          progress: Callable[[int], None] | None, stop: threading.Event | None) -> None:
-    every_batch = docs is None  # record destinations: durable after every flush
-    pending: list[Any] = []
-    counts = {"records": 0, "documents": 0, "errors": 0, "skips": 0}
-    invocations = runner.bridge.invocations
+def commit_records(cfg: Config, checkpoint_every: int | None) -> int:
+    """Records between commits (and checkpoints): ``--checkpoint-every``; else, for file
+    destinations (each commit publishes a part) 10,000, or 1,000 when the source is an SQS queue
+    (its messages wait in flight until then); record destinations commit after every batch (their
+    writes are sent per batch anyway, so a rerun repeats at most one batch)."""
+    if checkpoint_every is not None:
+        return checkpoint_every
+    if cfg.write_destination not in ("LOCAL", "S3"):
+        return 1
+    return SQS_CHECKPOINT_EVERY if cfg.read_destination == "SQS" else FILE_CHECKPOINT_EVERY
 
-    def commit() -> None:
-        nonlocal invocations
-        if not pending:
-            return
-        if docs is not None:
-            docs.commit(state.part)
-        else:
-            records_writer.flush()
-        errors.commit(state.part)
-        if reader.needs_ack:
-            reader.ack(pending)
-        position = reader.position_of(pending[-1])
+
+def _checkpointer(runner: Runner, state: TaskState, store: CheckpointStore,
+                  progress: Callable[[int], None] | None) -> Callable[[list[Any]], None]:
+    """The runner's commit hook: the output of ``records`` is durable (and acknowledged), so the
+    position after the last of them, the next part number and the counts are saved."""
+    saved = {"records": 0, "documents": 0, "errors": 0, "skips": 0, "invocations": runner.bridge.invocations}
+
+    def checkpoint(records: list[Any]) -> None:
+        summary, invocations = runner.summary, runner.bridge.invocations
+        position = runner.reader.position_of(records[-1])
         # the state advances only once the checkpoint is saved: a failed save leaves the old one
         committed = replace(
             state,
             position=position if position is not None else state.position,
             part=state.part + 1,
-            records=state.records + counts["records"],
-            documents=state.documents + counts["documents"],
-            errors=state.errors + counts["errors"],
-            skips=state.skips + counts["skips"],
-            invocations=state.invocations + runner.bridge.invocations - invocations,
+            records=state.records + summary.records_read - saved["records"],
+            documents=state.documents + summary.documents_written - saved["documents"],
+            errors=state.errors + summary.errors - saved["errors"],
+            skips=state.skips + summary.skips - saved["skips"],
+            invocations=state.invocations + invocations - saved["invocations"],
         )
         store.save(committed)
         state.__dict__.update(committed.__dict__)
-        invocations = runner.bridge.invocations
+        saved.update(records=summary.records_read, documents=summary.documents_written, errors=summary.errors,
+                     skips=summary.skips, invocations=invocations)
+        for sink in (runner.writer, runner.error_writer):
+            if isinstance(sink, PartSink):
+                sink.part = state.part
         if progress is not None:
-            progress(counts["records"])
-        pending.clear()
-        for key in counts:
-            counts[key] = 0
+            progress(len(records))
 
-    for batch in runner.batches():
-        try:
-            outcomes = runner.process(batch)
-        except InvocationTimeout as exc:  # the whole invocation failed: the task stops at its first record
-            commit()
-            raise TaskError(f"stopped at record {batch[0].source_id}: TimeoutError: {exc}") from None
-        for record, outcome in zip(batch, outcomes, strict=True):
-            if outcome.exception and not ctx.exceptions_as_errors:
-                commit()  # the records before it are done; the task resumes at this one
-                metadata = outcome.record.get("documentMetadata") or {}
-                raise TaskError(f"stopped at record {record.source_id}: {metadata.get('errorType', 'Exception')}: "
-                                f"{outcome.record.get('errorMessage')}")
-            if outcome.kind == Outcome.DOCUMENT:
-                if docs is not None:
-                    docs.write(outcome.record)
-                else:
-                    records_writer.write(outcome.record)
-                counts["documents"] += 1
-                if len(result.sample) < ctx.sample:
-                    result.sample.append(outcome.record)
-            elif outcome.kind == Outcome.ERROR:
-                errors.write(outcome.record)
-                counts["errors"] += 1
-            else:
-                counts["skips"] += 1
-            counts["records"] += 1
-            pending.append(record)
-        if every_batch or len(pending) >= ctx.checkpoint_every or (docs is not None and docs.pending_bytes >= PART_BYTES):
-            commit()
-        if stop is not None and stop.is_set():
-            result.interrupted = True
-            return
-    commit()
+    return checkpoint

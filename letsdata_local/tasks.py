@@ -29,9 +29,9 @@ from letsdata_local.readers import (
     DynamoDBStreamsReader,
     DynamoDBTableReader,
     KinesisReader,
+    Reader,
     S3SingleFileReader,
     SourceRecord,
-    SqsReader,
     read_stream_arg,
     stream_name_from,
 )
@@ -163,61 +163,10 @@ def _first_int(offsets: dict[str, str]) -> int:
     return int(next(iter(offsets.values())))
 
 
-@dataclass
-class KinesisShardTaskReader(KinesisReader):
-    """One Kinesis shard, from TRIM_HORIZON or after the stored sequence number, until caught up."""
-
-    shard_id: str = ""
-    after_sequence: str | None = None
-
-    def pages(self) -> Iterator[list[SourceRecord]]:
-        if not self.stream_arn:
-            self.check()
-        kinesis = self.session.client("kinesis")
-        start: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
-        if self.after_sequence:
-            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": self.after_sequence}
-        iterator = kinesis.get_shard_iterator(StreamName=stream_name_from(self.stream), ShardId=self.shard_id, **start)[
-            "ShardIterator"
-        ]
-        while iterator:
-            reply = kinesis.get_records(ShardIterator=iterator, Limit=self.page_limit)
-            records = reply.get("Records") or []
-            if records:
-                yield [self._record(self.shard_id, r) for r in records]
-            iterator = reply.get("NextShardIterator")
-            if not records and not reply.get("MillisBehindLatest"):
-                break
-
-    def position_of(self, record: SourceRecord) -> str | None:
-        return record.start_offsets.get("sequenceNumber")
-
-
-@dataclass
-class DynamoDBStreamsShardTaskReader(DynamoDBStreamsReader):
-    """One DynamoDB Streams shard, from TRIM_HORIZON or after the stored sequence number."""
-
-    shard_id: str = ""
-    after_sequence: str | None = None
-
-    def pages(self) -> Iterator[list[SourceRecord]]:
-        if not self.stream_arn:
-            self.check()
-        streams = self.session.client("dynamodbstreams")
-        start: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
-        if self.after_sequence:
-            start = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.after_sequence}
-        iterator = streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=self.shard_id, **start)["ShardIterator"]
-        while iterator:
-            reply = streams.get_records(ShardIterator=iterator, Limit=1000)
-            records = reply.get("Records") or []
-            if not records:
-                break
-            yield [self._record(self.shard_id, r) for r in records]
-            iterator = reply.get("NextShardIterator")
-
-    def position_of(self, record: SourceRecord) -> str | None:
-        return record.start_offsets.get("sequenceNumber") or None
+#: A stream task reads one shard with the stream reader itself (its start position, stop
+#: condition, closed-shard and expired-iterator handling), given ``shard_id`` and ``after_sequence``.
+KinesisShardTaskReader = KinesisReader
+DynamoDBStreamsShardTaskReader = DynamoDBStreamsReader
 
 
 @dataclass
@@ -248,37 +197,21 @@ class DynamoDBSegmentTaskReader(DynamoDBTableReader):
         return str(record.ack) if record.ack else None
 
 
-class SqsTaskReader(SqsReader):
-    """An SQS worker: the queue itself is the checkpoint (messages are deleted once durable)."""
-
-    def position_of(self, record: SourceRecord) -> str | None:
-        return None
-
-
 def task_reader(task: Task, cfg: Config, session: Any, bridge: BridgeClient, position: str | None,
-                chunk_size: int, sqs_wait_seconds: int = 0) -> Any:
+                chunk_size: int, sqs_wait_seconds: int = 0) -> Reader:
     """The reader of one task, positioned to resume after ``position``."""
     if task.kind == S3_FILE:
         return S3FileTaskReader(session, bridge, cfg.get("readConnector.bucketName"), [task.source],
                                 chunk_size=chunk_size, resume_offset=int(position or 0))
+    from letsdata_local.runner import dynamodb_streams_reader, kinesis_reader, sqs_reader
+
     if task.kind == KINESIS_SHARD:
-        return KinesisShardTaskReader(
-            session, read_stream_arg(cfg.get("readConnector.streamName"), cfg.get("readConnector.streamArn")),
-            shard_id=task.source, after_sequence=position,
-        )
+        return kinesis_reader(cfg, session, shard_id=task.source, after_sequence=position)
     if task.kind == DYNAMODB_STREAMS_SHARD:
-        return DynamoDBStreamsShardTaskReader(session, cfg.get("readConnector.streamArn"), cfg.get("readConnector.tableName"),
-                                              shard_id=task.source, after_sequence=position)
+        return dynamodb_streams_reader(cfg, session, shard_id=task.source, after_sequence=position)
     if task.kind == DYNAMODB_SCAN_SEGMENT:
         return DynamoDBSegmentTaskReader(session, cfg.get("readConnector.tableName"), task.total,
                                          segment=int(task.source), start_key=position)
-    if task.kind == SQS_WORKER:
-        return SqsTaskReader(
-            session,
-            queue_name=cfg.get("readConnector.queueName"),
-            queue_url=cfg.get("readConnector.queueUrl"),
-            queue_arn=cfg.get("readConnector.queueArn"),
-            empty_receives_to_stop=int(cfg.get("manifestFile.sqsReaderTaskStopAfterConsecutiveEmptyReceives")),
-            wait_seconds=sqs_wait_seconds,
-        )
+    if task.kind == SQS_WORKER:  # the queue itself is the checkpoint: messages are deleted once durable
+        return sqs_reader(cfg, session, sqs_wait_seconds)
     raise ValueError(f"unknown task kind {task.kind!r}")

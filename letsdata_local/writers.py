@@ -120,6 +120,10 @@ class Writer:
         True when it is. The runner calls this before acknowledging source records."""
         return self.flush()
 
+    def wants_commit(self) -> bool:
+        """True when the writer asks to be committed now (a part file reached its size)."""
+        return False
+
     def take_rejected(self) -> list[Rejected]:
         """Documents the destination refused for their content since the last call."""
         rejected = getattr(self, "_rejected", None) or []
