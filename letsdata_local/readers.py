@@ -510,6 +510,23 @@ class _ShardState:
     empty_reads: int = 0
     #: the sequence number of the last record read (to resume after an expired iterator)
     last_sequence: str | None = None
+    #: a closed shard's ``SequenceNumberRange``
+    starting: str | None = None
+    ending: str | None = None
+
+    def read_to_end(self) -> bool:
+        """A closed shard whose every sequence number was read (or whose range holds none).
+
+        AWS ends a closed shard's iterator after its last record, so this matters only where the
+        iterator never ends (moto, whose split also moves a parent's records to its children and
+        leaves the parent's range empty). Sequence numbers that are not decimal prove nothing."""
+        try:
+            ending = int(self.ending or "")
+            if self.last_sequence is not None:
+                return int(self.last_sequence) >= ending
+            return ending <= int(self.starting or "")
+        except ValueError:
+            return False
 
 
 class _ShardWalker:
@@ -553,9 +570,12 @@ class _ShardWalker:
                 continue
             if shard_id not in self.known:
                 parents = tuple(p for p in (shard.get("ParentShardId"), shard.get("AdjacentParentShardId")) if p)
-                closed = "EndingSequenceNumber" in (shard.get("SequenceNumberRange") or {})
+                numbers = shard.get("SequenceNumberRange") or {}
+                closed = "EndingSequenceNumber" in numbers
                 resume = self.resume_after if shard_id == self.only else None
-                self.known[shard_id] = _ShardState(shard_id, parents, closed, last_sequence=resume)
+                self.known[shard_id] = _ShardState(shard_id, parents, closed, last_sequence=resume,
+                                                   starting=numbers.get("StartingSequenceNumber"),
+                                                   ending=numbers.get("EndingSequenceNumber"))
 
     def _ready(self, state: _ShardState) -> bool:
         """A shard can be read once every parent still in the stream has been read to its end."""
@@ -608,6 +628,10 @@ class _ShardWalker:
                       and self.caught_up(state, reply)):
                     self.finished.add(state.shard_id)
                     progressed = True
+                elif not records and state.closed and self.caught_up(state, reply) and state.read_to_end():
+                    self.finished.add(state.shard_id)  # a closed shard whose iterator never ends
+                    progressed = True
+                    self._refresh()
             if not progressed and self.idle_sleep:
                 self.stop.wait(self.idle_sleep)
 

@@ -110,3 +110,21 @@ def test_a_kinesis_shard_task_starts_where_the_configuration_says(session: Any, 
     assert earliest.state.state == COMPLETED and earliest.state.records == 6
     (docs,) = _parts(tmp_path / "earliest" / "shard-shardId-000000000000").values()
     assert len(docs) == 6
+
+
+def test_a_closed_shard_whose_iterator_never_ends_is_finished_once_its_ending_sequence_was_read() -> None:
+    from letsdata_local.readers import KinesisReader
+    from tests.letsdata_local.test_stream_readers import _FakeStream, _Session, _shard
+
+    # s0 is closed (EndingSequenceNumber 9) but, as on moto, its iterator never ends: an empty page
+    # before 9 proves nothing; after 9 the shard is done and its child is read
+    shards = [_shard("s1", "s0", closed=False), _shard("s0")]
+    pages = {"s0": [["1"], [], ["9"], [], [], []], "s1": [["10"]]}
+    fake = _FakeStream(shards, pages, open_shards={"s0", "s1"})
+    reader = KinesisReader(_Session(fake), "s", idle_sleep=0)
+    from itertools import islice
+
+    pages_read = list(islice(reader.pages(), 50))  # bounded: a shard that never finishes fails, not hangs
+    values = [json.loads(r.data["data"])["v"] for page in pages_read for r in page]
+    assert values == ["1", "9", "10"] and len(pages_read) < 50
+    assert fake.reads.count("s0") == 4  # 1, the empty page, 9, one empty page after the end
