@@ -506,7 +506,7 @@ def find_strict_violation(data: Any, ensure_ascii: bool = True,
     """The first value of plain JSON ``data`` (document order) that strict JSON cannot carry.
 
     Returns ``(path, reason, advice)`` or None: a non-finite float, an integer over the int-to-text digit
-    limit, or (when the text is sent as UTF-8, ``ensure_ascii=False``) a string holding a lone
+    limit, a value of a type JSON has no form for (``bytes``, ``set``, ...), or (when the text is sent as UTF-8, ``ensure_ascii=False``) a string holding a lone
     surrogate. With ``too_deep`` (the encoder ran out of recursion) it names the deepest container
     instead. Used only after encoding failed, to name the culprit, so it favours clarity over speed.
     """
@@ -537,11 +537,16 @@ def find_strict_violation(data: Any, ensure_ascii: bool = True,
             children = [(v, (path, k), depth + 1) for k, v in items]
             children.reverse()
             stack.extend(children)
+        elif not isinstance(value, _JSON_NATIVE):
+            return _path_text(path), f"{t.__name__} value", "JSON has no form for it; convert it first"
     if too_deep and deepest[0] >= 0:
         return _path_text(deepest[1]), f"value nested {deepest[0] + 1} levels deep", (
             "more than the JSON encoder manages (about sys.getrecursionlimit() levels)")
     return None
 
+
+#: What the C encoder writes without a ``default`` hook (subclasses included).
+_JSON_NATIVE = (str, int, float, bool, type(None), dict, list, tuple)
 
 _encoders: dict[bool, Callable[[Any, int], Any]] = {}
 
@@ -579,7 +584,7 @@ def encode_strict(data: Any, ensure_ascii: bool = True, diagnose: Any = _WHOLE) 
             text = "".join(encoder(data, 0))
         size = len(text) if text.isascii() else len(text.encode("utf-8"))
         return text, size
-    except (ValueError, RecursionError, UnicodeEncodeError, OverflowError) as exc:
+    except (TypeError, ValueError, RecursionError, UnicodeEncodeError, OverflowError) as exc:
         raise _strict_error(data if diagnose is _WHOLE else diagnose, ensure_ascii, exc) from None
 
 
@@ -591,14 +596,24 @@ def _strict_error(data: Any, ensure_ascii: bool, exc: BaseException) -> JsonCode
     return JsonCodecError(f"cannot serialise {reason}", _short_path(path), advice=advice)
 
 
-def dumps(value: Any, conversions: Conversions = PAYLOAD) -> str:
-    """Strict JSON text of ``value`` under ``conversions`` (ASCII-escaped, default separators).
+def dumps(
+    value: Any, conversions: Conversions = PAYLOAD, *, ensure_ascii: bool = True, compact: bool = False
+) -> str:
+    """Strict JSON text of ``value`` under ``conversions`` (ASCII-escaped, default separators unless
+    ``ensure_ascii=False`` / ``compact=True``: letsdata_local's document lines are UTF-8 text with
+    ``,``/``:`` separators, the size the destinations' limits count).
 
     The fast path is one ``json.dumps`` call with the table as its ``default`` hook; only when that
     fails is the value walked again to name the offending path in the :class:`JsonCodecError`.
     """
     try:
-        return json.dumps(value, default=conversions.default, allow_nan=False)
+        return json.dumps(
+            value,
+            default=conversions.default,
+            allow_nan=False,
+            ensure_ascii=ensure_ascii,
+            separators=(",", ":") if compact else None,
+        )
     except (TypeError, ValueError, RecursionError, OverflowError) as exc:
         try:
             plain = to_json_value(value, conversions)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from datalake_library import json_codec
 from letsdata_local.limits import check_payload
 
 log = logging.getLogger("letsdata_local")
@@ -122,8 +123,8 @@ class InProcessInvoker:
         self._handler = handler
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
-        body = json.dumps(event)  # ASCII (escaped): characters are bytes
-        check_payload("request", len(body))
+        body, size = json_codec.encode_strict(event)  # as the runtime marshals: plain strict JSON
+        check_payload("request", size)
         request = json.loads(body)
         context = FakeLambdaContext(aws_request_id=str(event.get("requestId", "")),
                                     deadline=time.monotonic() + self.timeout_seconds)
@@ -135,10 +136,10 @@ class InProcessInvoker:
             self._thread = None  # still busy with the timed-out call
             raise
         try:
-            payload = json.dumps(response)
-        except (TypeError, ValueError) as exc:
+            payload, size = json_codec.encode_strict(response)
+        except ValueError as exc:
             raise InvokeError(f"the handler returned a response that is not JSON-serialisable: {exc}") from exc
-        check_payload("response", len(payload))
+        check_payload("response", size)
         return json.loads(payload)  # type: ignore[no-any-return]
 
 
@@ -150,7 +151,7 @@ class LambdaInvoker:
         self._client = session.client("lambda")
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
-        body = json.dumps(event).encode("utf-8")
+        body = json_codec.encode_strict(event)[0].encode("utf-8")
         check_payload("request", len(body))
         reply = self._client.invoke(FunctionName=self.function_name, InvocationType="RequestResponse", Payload=body)
         payload = reply["Payload"].read()
@@ -172,7 +173,7 @@ class HttpInvoker:
         self.timeout = timeout
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
-        body = json.dumps(event).encode("utf-8")
+        body = json_codec.encode_strict(event)[0].encode("utf-8")
         check_payload("request", len(body))
         request = urllib.request.Request(
             self.url,

@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from datalake_library import json_codec
 from letsdata_local.limits import check_document, dynamodb_item_size, sqs_message_size
 
 log = logging.getLogger("letsdata_local")
@@ -56,7 +57,10 @@ class Rejected:
 
 
 def _json_line(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    """One document as a compact UTF-8 JSON line, through the package's one strict encoder
+    (``datalake_library/json_codec.py``): a NaN or an out-of-range number is refused by path rather
+    than written as text no JSON reader accepts."""
+    return json_codec.dumps(doc, ensure_ascii=False, compact=True).encode("utf-8") + b"\n"
 
 
 def _retry(
@@ -287,7 +291,7 @@ class SqsWriter(Writer):
 def _dynamodb_item(doc: dict[str, Any]) -> dict[str, Any]:
     from boto3.dynamodb.types import TypeSerializer
 
-    plain = json.loads(json.dumps(doc), parse_float=Decimal)
+    plain = json.loads(json_codec.dumps(doc), parse_float=Decimal)
     serializer = TypeSerializer()
     return {k: serializer.serialize(v) for k, v in plain.items() if v is not None and v != ""}
 

@@ -9,12 +9,12 @@ first read used a malformed key (``{"S": {"S": ...}}``) and failed on every call
 
 from __future__ import annotations
 
-import json
 import logging
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from datalake_library import json_codec
 from datalake_library._utils import (
     get_local_date,
     get_timestamp_iso,
@@ -174,7 +174,7 @@ class MetricAPI:
                 "value": new_value,
             }
             topic_arn = self._get_topic_arn(topic)
-            sent = self.client.sns.publish(TopicArn=topic_arn, Message=json.dumps(message))
+            sent = self.client.sns.publish(TopicArn=topic_arn, Message=json_codec.dumps(message))
             self._update_notification_info(record, info.notify, info.threshold, topic_arn, sent["MessageId"], new_version)
         return True
 

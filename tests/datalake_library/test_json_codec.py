@@ -109,6 +109,8 @@ def test_nesting_far_deeper_than_the_recursion_limit_converts() -> None:
     ({"v": {"w": float("-inf")}}, "cannot serialise non-finite float -inf at $.v.w: JSON has no NaN or Infinity"),
     ([0, 10**4300], "cannot serialise int with more than 4300 digits at $[1]: the interpreter's limit"),
     ([-(10**5000)], "cannot serialise int with more than 4300 digits at $[0]"),
+    ({"body": {"data": b"raw"}}, "cannot serialise bytes value at $.body.data: JSON has no form for it"),
+    ([True, None, {1, 2}], "cannot serialise set value at $[2]"),
 ])
 def test_strict_encoding_refuses_what_json_cannot_carry_naming_the_path(data: Any, message: str) -> None:
     with pytest.raises(JsonCodecError) as info:

@@ -268,6 +268,20 @@ def test_local_writer_is_atomic(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "other.jsonl.partial").exists()
 
 
+def test_local_writer_lines_are_compact_utf8_and_strict_json(tmp_path: Path) -> None:
+    from datalake_library.json_codec import JsonCodecError
+
+    target = tmp_path / "docs.jsonl"
+    writer = LocalFileWriter(target)
+    writer.write({"documentId": "é1", "v": [1, 2.5], "n": None})
+    writer.close()
+    assert target.read_bytes() == '{"documentId":"é1","v":[1,2.5],"n":null}\n'.encode()
+    refusing = LocalFileWriter(tmp_path / "nan.jsonl")
+    with pytest.raises(JsonCodecError, match=r"\$\.score"):
+        refusing.write({"documentId": "d", "score": float("nan")})
+    refusing.abort()
+
+
 def test_gzip_kinesis_records_round_trip_through_writer_and_reader(session: Any) -> None:
     kinesis = session.client("kinesis")
     kinesis.create_stream(StreamName="gz", ShardCount=1)
