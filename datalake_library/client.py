@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from datalake_library.interfaces.base_interface import _check_context, resolve_aws_session
+from datalake_library.interfaces.base_interface import bind_context, resolve_aws_session
 from datalake_library.interfaces.dynamo_interface import DynamoInterface
 from datalake_library.interfaces.kms_interface import KMSInterface
 from datalake_library.interfaces.s3_interface import S3Interface
@@ -51,13 +51,9 @@ class DataLakeClient:
         config: Config | None = None,
         clients: Mapping[str, Any] | None = None,
     ) -> None:
-        _check_context(team=team, dataset=dataset, pipeline=pipeline, stage=stage)
-        self.team = team
-        self.dataset = dataset
-        self.pipeline = pipeline
-        self.stage = stage
-        self.log_level = log_level
-        self.aws_session = resolve_aws_session(session, config, clients)
+        self.team, self.dataset, self.pipeline, self.stage, self.log_level, self.aws_session = bind_context(
+            team, dataset, pipeline, stage, log_level, session, config=config, clients=clients
+        )
         args = (team, dataset, pipeline, stage, log_level, self.aws_session)
         self.s3 = S3Interface(*args)
         self.dynamo = DynamoInterface(*args)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["LOG_LEVEL_NAMES", "QueueName", "is_legacy_log_level", "is_queue_name"]
+__all__ = ["LOG_LEVEL_NAMES", "QueueName", "is_legacy_log_level", "is_queue_name", "log_level_first", "take_legacy_positionals"]
 
 #: What the legacy ``log_level`` argument held (``getattr(logging, log_level)`` in the original).
 LOG_LEVEL_NAMES = frozenset({"CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET"})
@@ -51,3 +51,27 @@ def is_queue_name(value: Any) -> bool:
     if isinstance(value, QueueName):
         return True
     return isinstance(value, str) and bool(value) and not _TEAM_NAME.fullmatch(value)
+
+
+def take_legacy_positionals(
+    context: list[Any], at: int, log_level: str | None, client: Any
+) -> tuple[str | None, Any]:
+    """Move SDLF <= 2.11.0's positional ``(log_level, <service>_client)`` out of ``context``.
+
+    ``context`` is ``[team, dataset, pipeline, stage]`` as given (changed in place); the legacy
+    ``log_level`` stood at ``context[at]`` and the injected client right after it. Either moves only
+    where its keyword was not given too; returns the resulting ``(log_level, client)``.
+    """
+    if log_level is None and is_legacy_log_level(context[at]):
+        log_level, context[at] = context[at], None
+    following = context[at + 1]
+    if following is not None and not isinstance(following, str) and client is None:
+        client, context[at + 1] = following, None
+    return log_level, client
+
+
+def log_level_first(team: Any, log_level: str | None) -> int | None:
+    """Where the legacy ``log_level`` stands in a call of ``S3Interface``/``StatesInterface``: 0 (the
+    ``team`` position) when the call is SDLF <= 2.11.0's ``(log_level=None, <service>_client=None)``,
+    else ``None`` (a 2.11 call)."""
+    return 0 if is_legacy_log_level(team) and log_level is None else None

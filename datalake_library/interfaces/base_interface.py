@@ -17,13 +17,14 @@ from datalake_library import settings
 from datalake_library.aws.session import AwsSession, shared_session
 from datalake_library.commons import init_logger
 from datalake_library.errors import InvalidArgumentTypeError, parameter_not_found
+from datalake_library.interfaces._legacy import take_legacy_positionals
 from datalake_library.parameters import ParameterResolver
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import boto3
     from botocore.config import Config
 
-__all__ = ["BaseInterface", "ClientAttribute", "SsmAttribute", "resolve_aws_session"]
+__all__ = ["BaseInterface", "ClientAttribute", "SsmAttribute", "bind_context", "resolve_aws_session"]
 
 
 def resolve_aws_session(
@@ -49,6 +50,23 @@ def resolve_aws_session(
     if isinstance(session, AwsSession):
         session = session.boto3_session
     return AwsSession(session=session, config=config, clients=dict(clients or {}))
+
+
+def bind_context(
+    team: str | None,
+    dataset: str | None,
+    pipeline: str | None,
+    stage: str | None,
+    log_level: str | None,
+    session: boto3.Session | AwsSession | None,
+    *,
+    config: Config | None,
+    clients: Mapping[str, Any] | None,
+) -> tuple[str | None, str | None, str | None, str | None, str | None, AwsSession]:
+    """The checked context every interface and ``DataLakeClient`` store (``team``, ``dataset``,
+    ``pipeline``, ``stage``, ``log_level``) and the :class:`AwsSession` they share, in that order."""
+    _check_context(team=team, dataset=dataset, pipeline=pipeline, stage=stage)
+    return team, dataset, pipeline, stage, log_level, resolve_aws_session(session, config, clients)
 
 
 def _check_context(**context: Any) -> None:
@@ -148,18 +166,43 @@ class BaseInterface:
         config: Config | None = None,
         clients: Mapping[str, Any] | None = None,
     ) -> None:
-        _check_context(team=team, dataset=dataset, pipeline=pipeline, stage=stage)
-        self.team = team
-        self.dataset = dataset
-        self.pipeline = pipeline
-        self.stage = stage
-        self.log_level = log_level or settings.effective_log_level_name()
-        self.aws_session = resolve_aws_session(session, config, clients)
+        self.team, self.dataset, self.pipeline, self.stage, self.log_level, self.aws_session = bind_context(
+            team, dataset, pipeline, stage, log_level or settings.effective_log_level_name(), session,
+            config=config, clients=clients,
+        )
         self.logger: logging.Logger = init_logger(type(self).__module__, self.log_level)
         self._parameters = ParameterResolver(self.aws_session, team, pipeline, stage)
         self._init_state()
         self._initialize_client()
         self._load_config()
+
+    def _init_interface(
+        self,
+        context: list[Any],
+        log_level: str | None,
+        session: Any,
+        *,
+        config: Any,
+        clients: Mapping[str, Any] | None,
+        service: str,
+        client: Any,
+        legacy_at: int | None,
+    ) -> None:
+        """The one constructor path of the interfaces that also take SDLF <= 2.11.0's arguments.
+
+        ``context`` is ``[team, dataset, pipeline, stage]`` as the caller gave them; ``legacy_at``
+        is where the legacy positional ``(log_level, client)`` pair stands when the subclass
+        recognised a legacy call (``None`` otherwise). An injected ``client`` (the legacy
+        ``<service>_client``) joins ``clients`` under ``service``.
+        """
+        if legacy_at is not None:
+            log_level, client = take_legacy_positionals(context, legacy_at, log_level, client)
+        if client is not None:
+            clients = {**(clients or {}), service: client}
+        team, dataset, pipeline, stage = context
+        BaseInterface.__init__(
+            self, team, dataset, pipeline, stage, log_level, session, config=config, clients=clients
+        )
 
     def _init_state(self) -> None:
         """Per-instance state of the library's own methods (runs before the hooks)."""

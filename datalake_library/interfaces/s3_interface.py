@@ -27,7 +27,7 @@ from datalake_library.errors import (
 )
 from datalake_library.interfaces._download_budget import download_budget, ledger, remove_empty_dirs
 from datalake_library.interfaces._download_paths import file_name, segment_name
-from datalake_library.interfaces._legacy import is_legacy_log_level
+from datalake_library.interfaces._legacy import log_level_first
 from datalake_library.interfaces._validation import require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
@@ -137,17 +137,12 @@ class S3Interface(BaseInterface):
         clients: Mapping[str, Any] | None = None,
         s3_client: Any = None,
     ) -> None:
-        """``S3Interface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or SDLF <= 2.11.0's
-        ``S3Interface(log_level=None, s3_client=None)``, recognised by its arguments: an upper-case level
-        name where ``team`` goes (a lower-case SDLF team name never is one), a client where
-        ``dataset`` goes, or the ``s3_client`` keyword."""
-        if is_legacy_log_level(team) and log_level is None:
-            log_level, team = team, None
-            if dataset is not None and not isinstance(dataset, str) and s3_client is None:
-                s3_client, dataset = dataset, None
-        if s3_client is not None:
-            clients = {**(clients or {}), "s3": s3_client}
-        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+        """2.11's signature, or SDLF <= 2.11.0's ``S3Interface(log_level=None, s3_client=None)``: a call
+        with an upper-case level name where ``team`` goes is the legacy one (see ``interfaces/_legacy.py``)."""
+        self._init_interface(
+            [team, dataset, pipeline, stage], log_level, session, config=config, clients=clients,
+            service="s3", client=s3_client, legacy_at=log_level_first(team, log_level),
+        )
 
     @property
     def _s3_client(self) -> Any:

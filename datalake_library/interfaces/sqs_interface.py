@@ -30,7 +30,7 @@ from datalake_library.errors import (
     InvalidArgumentError,
     InvalidArgumentTypeError,
 )
-from datalake_library.interfaces._legacy import is_legacy_log_level, is_queue_name
+from datalake_library.interfaces._legacy import is_queue_name
 from datalake_library.interfaces._validation import require_int, require_str, translate_client_error
 from datalake_library.interfaces.base_interface import BaseInterface, ClientAttribute, SsmAttribute
 
@@ -127,14 +127,10 @@ class SQSInterface(BaseInterface):
         if queue_name is None and not isinstance(pipeline, str) and stage is None and is_queue_name(team):
             legacy = True
             queue_name, team = team, None
-        if legacy:
-            if dataset is not None and log_level is None and is_legacy_log_level(dataset):
-                log_level, dataset = dataset, None
-            if pipeline is not None and not isinstance(pipeline, str) and sqs_client is None:
-                sqs_client, pipeline = pipeline, None
-        if sqs_client is not None:
-            clients = {**(clients or {}), "sqs": sqs_client}
-        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+        self._init_interface(
+            [team, dataset, pipeline, stage], log_level, session, config=config, clients=clients,
+            service="sqs", client=sqs_client, legacy_at=1 if legacy else None,
+        )
         self.queue_name = require_str(queue_name, "queue_name") if queue_name is not None else None
 
     @property

@@ -11,7 +11,7 @@ from typing import Any
 
 from datalake_library import json_codec
 from datalake_library.errors import InvalidArgumentTypeError, PayloadTooLargeError
-from datalake_library.interfaces._legacy import is_legacy_log_level
+from datalake_library.interfaces._legacy import log_level_first
 from datalake_library.interfaces._validation import (
     require_execution_name,
     require_states_arn,
@@ -53,17 +53,12 @@ class StatesInterface(BaseInterface):
         clients: Mapping[str, Any] | None = None,
         states_client: Any = None,
     ) -> None:
-        """``StatesInterface(team, dataset, pipeline, stage, log_level, session)`` (2.11), or SDLF <= 2.11.0's
-        ``StatesInterface(log_level=None, states_client=None)``, recognised by its arguments: an upper-case level
-        name where ``team`` goes (a lower-case SDLF team name never is one), a client where
-        ``dataset`` goes, or the ``states_client`` keyword."""
-        if is_legacy_log_level(team) and log_level is None:
-            log_level, team = team, None
-            if dataset is not None and not isinstance(dataset, str) and states_client is None:
-                states_client, dataset = dataset, None
-        if states_client is not None:
-            clients = {**(clients or {}), "stepfunctions": states_client}
-        super().__init__(team, dataset, pipeline, stage, log_level, session, config=config, clients=clients)
+        """2.11's signature, or SDLF <= 2.11.0's ``StatesInterface(log_level=None, states_client=None)``: a call
+        with an upper-case level name where ``team`` goes is the legacy one (see ``interfaces/_legacy.py``)."""
+        self._init_interface(
+            [team, dataset, pipeline, stage], log_level, session, config=config, clients=clients,
+            service="stepfunctions", client=states_client, legacy_at=log_level_first(team, log_level),
+        )
 
     @property
     def _states_client(self) -> Any:
