@@ -38,6 +38,55 @@ PEH_STATUS_COMPLETED = "COMPLETED"
 PEH_STATUS_FAILED = "FAILED"
 PEH_STATUS_CANCELED = "CANCELED"
 FINAL_STATUSES = (PEH_STATUS_COMPLETED, PEH_STATUS_CANCELED, PEH_STATUS_FAILED)
+#: The constants both public PEH modules export next to their ``PipelineExecutionHistoryAPI``.
+STATUS_NAMES = [
+    "PEH_STATUS_CANCELED",
+    "PEH_STATUS_COMPLETED",
+    "PEH_STATUS_FAILED",
+    "PEH_STATUS_STARTED",
+    "PIPELINE_STATUS_ACTIVE",
+]
+
+
+class CurrentExecution:
+    """The current execution an API object tracks, and closing it.
+
+    Shared by sdlf's ``PipelineExecutionHistoryAPI`` and octagon's ``OctagonClient``, which keep
+    ``pipeline_name``/``pipeline_execution_id`` on themselves and record a status through
+    :meth:`_record_status`.
+    """
+
+    pipeline_name: str | None
+    pipeline_execution_id: str | None
+
+    def _record_status(self, status: str, component: str | None, issue_comment: str | None) -> bool:
+        raise NotImplementedError
+
+    def end_pipeline_execution_failed(self, component: str | None = None, issue_comment: str | None = None) -> bool:
+        """Close the current execution as FAILED."""
+        return self._record_status(PEH_STATUS_FAILED, component, issue_comment)
+
+    def end_pipeline_execution_success(self, component: str | None = None) -> bool:
+        """Close the current execution as COMPLETED."""
+        return self._record_status(PEH_STATUS_COMPLETED, component, None)
+
+    def end_pipeline_execution_cancel(self, component: str | None = None, issue_comment: str | None = None) -> bool:
+        """Close the current execution as CANCELED."""
+        return self._record_status(PEH_STATUS_CANCELED, component, issue_comment)
+
+    def is_pipeline_set(self) -> bool:
+        """True when a current execution is set."""
+        return self.pipeline_execution_id is not None and self.pipeline_name is not None
+
+    def reset_pipeline_execution(self) -> None:
+        """Forget the current execution."""
+        self.pipeline_execution_id = None
+        self.pipeline_name = None
+
+    def set_pipeline_execution(self, pipeline_execution_id: str, pipeline_name: str) -> None:
+        """Make ``pipeline_execution_id`` of ``pipeline_name`` the current execution."""
+        self.pipeline_execution_id = pipeline_execution_id
+        self.pipeline_name = pipeline_name
 
 
 class PehRecords:
@@ -78,6 +127,31 @@ class PehRecords:
             item["ttl"] = get_ttl(ttl_days)
         self._dynamodb().put_item(TableName=self._table(), Item=serialize_dynamodb_item(floats_to_decimals(item)))
         return peh_id, now
+
+    def start_current(
+        self,
+        execution: CurrentExecution,
+        pipeline_name: str,
+        dataset_name: str | None,
+        dataset_date: str | None,
+        comment: Any,
+    ) -> str:
+        """:meth:`start` a record and make it ``execution``'s current one; return its id."""
+        peh_id, _ = self.start(pipeline_name, dataset_name, dataset_date, comment)
+        execution.set_pipeline_execution(peh_id, pipeline_name)
+        return peh_id
+
+    def update_current(
+        self, execution: CurrentExecution, status: str, component: str | None, issue_comment: str | None
+    ) -> tuple[str, float | None]:
+        """:meth:`update` ``execution``'s current record (refused when none is set)."""
+        current = execution.pipeline_execution_id if execution.is_pipeline_set() else None
+        return self.update(current, status, component, issue_comment)
+
+    def retrieve_current(self, execution: CurrentExecution, peh_id: str) -> None:
+        """Make the active record ``peh_id`` ``execution``'s current one (``ValueError`` otherwise)."""
+        item = self.retrieve(peh_id)
+        execution.set_pipeline_execution(peh_id, item["pipeline"])
 
     def get(self, peh_id: str) -> dict[str, Any] | None:
         """The record ``peh_id`` (consistent read), or ``None``."""

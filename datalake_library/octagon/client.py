@@ -17,12 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from datalake_library._peh import (
-    PEH_STATUS_CANCELED,
-    PEH_STATUS_COMPLETED,
-    PEH_STATUS_FAILED,
-    context_session,
-)
+from datalake_library._peh import CurrentExecution, context_session
 from datalake_library.aws.session import AwsSession
 from datalake_library.octagon.artifact import Artifact, ArtifactAPI
 from datalake_library.octagon.config import ConfigParser
@@ -33,7 +28,7 @@ from datalake_library.octagon.peh import PipelineExecutionHistoryAPI
 __all__ = ["OctagonClient"]
 
 
-class OctagonClient:
+class OctagonClient(CurrentExecution):
     """Octagon access for one configuration instance; configure with ``with_*`` then ``build()``."""
 
     def __init__(self) -> None:
@@ -172,20 +167,9 @@ class OctagonClient:
         """Record a progress ``status`` on the current execution."""
         return PipelineExecutionHistoryAPI(self).update_pipeline_execution(status, component=component)
 
-    def end_pipeline_execution_failed(self, component: str | None = None, issue_comment: str | None = None) -> bool:
-        """Close the current execution as FAILED."""
+    def _record_status(self, status: str, component: str | None, issue_comment: str | None) -> bool:
         return PipelineExecutionHistoryAPI(self).update_pipeline_execution(
-            PEH_STATUS_FAILED, component=component, issue_comment=issue_comment
-        )
-
-    def end_pipeline_execution_success(self, component: str | None = None) -> bool:
-        """Close the current execution as COMPLETED."""
-        return PipelineExecutionHistoryAPI(self).update_pipeline_execution(PEH_STATUS_COMPLETED, component=component)
-
-    def end_pipeline_execution_cancel(self, component: str | None = None, issue_comment: str | None = None) -> bool:
-        """Close the current execution as CANCELED."""
-        return PipelineExecutionHistoryAPI(self).update_pipeline_execution(
-            PEH_STATUS_CANCELED, component=component, issue_comment=issue_comment
+            status, component=component, issue_comment=issue_comment
         )
 
     def retrieve_pipeline_execution(self, peh_id: str) -> None:
@@ -205,17 +189,6 @@ class OctagonClient:
     def create_metrics(self, date_str: str, metric_code: str, value: int) -> bool | None:
         """Add ``value`` to metric ``metric_code`` (``A#B`` nests) on ``date_str``."""
         return MetricAPI(self).create_metrics(date_str=date_str, metric_code=metric_code, value=value)
-
-    def reset_pipeline_execution(self) -> None:
-        self.pipeline_execution_id = None
-        self.pipeline_name = None
-
-    def set_pipeline_execution(self, pipeline_execution_id: str, pipeline_name: str) -> None:
-        self.pipeline_execution_id = pipeline_execution_id
-        self.pipeline_name = pipeline_name
-
-    def is_pipeline_set(self) -> bool:
-        return self.pipeline_execution_id is not None and self.pipeline_name is not None
 
     def is_sns_set(self) -> bool:
         return self.sns_topic is not None

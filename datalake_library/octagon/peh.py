@@ -14,12 +14,13 @@ import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from datalake_library._peh import (
+from datalake_library._peh import (  # noqa: F401  (status constants re-exported via __all__)
     PEH_STATUS_CANCELED,
     PEH_STATUS_COMPLETED,
     PEH_STATUS_FAILED,
     PEH_STATUS_STARTED,
     PIPELINE_STATUS_ACTIVE,
+    STATUS_NAMES,
     PehRecords,
 )
 from datalake_library._utils import get_local_date
@@ -28,14 +29,7 @@ from datalake_library.commons import deserialize_dynamodb_item, serialize_dynamo
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from datalake_library.octagon.client import OctagonClient
 
-__all__ = [
-    "PEH_STATUS_CANCELED",
-    "PEH_STATUS_COMPLETED",
-    "PEH_STATUS_FAILED",
-    "PEH_STATUS_STARTED",
-    "PIPELINE_STATUS_ACTIVE",
-    "PipelineExecutionHistoryAPI",
-]
+__all__ = [*STATUS_NAMES, "PipelineExecutionHistoryAPI"]
 
 
 class PipelineExecutionHistoryAPI:
@@ -67,16 +61,13 @@ class PipelineExecutionHistoryAPI:
         if pipeline_name and not self.check_pipeline(pipeline_name):
             self.logger.error("Pipeline doesn't exist or inactive : %s", pipeline_name)
             return None
-        peh_id, _ = self._records.start(pipeline_name, dataset_name, dataset_date, comment)
-        self.client.set_pipeline_execution(peh_id, pipeline_name)
-        return peh_id
+        return self._records.start_current(self.client, pipeline_name, dataset_name, dataset_date, comment)
 
     def update_pipeline_execution(
         self, status: str, component: str | None = None, issue_comment: str | None = None
     ) -> bool:
         """Record ``status`` on the client's current execution; COMPLETED also updates the pipeline."""
-        current = self.client.pipeline_execution_id if self.client.is_pipeline_set() else None
-        now, duration = self._records.update(current, status, component, issue_comment)
+        now, duration = self._records.update_current(self.client, status, component, issue_comment)
         if status == PEH_STATUS_COMPLETED and duration is not None:
             self._stamp_pipeline(now, duration)
         return True
@@ -146,5 +137,4 @@ class PipelineExecutionHistoryAPI:
 
     def retrieve_pipeline_execution(self, peh_id: str) -> None:
         """Make the active execution ``peh_id`` the client's current one (``ValueError`` otherwise)."""
-        item = self._records.retrieve(peh_id)
-        self.client.set_pipeline_execution(peh_id, item["pipeline"])
+        self._records.retrieve_current(self.client, peh_id)

@@ -14,29 +14,24 @@ import logging
 import threading
 from typing import Any
 
-from datalake_library._peh import (
+from datalake_library._peh import (  # noqa: F401  (status constants re-exported via __all__)
     PEH_STATUS_CANCELED,
     PEH_STATUS_COMPLETED,
     PEH_STATUS_FAILED,
     PEH_STATUS_STARTED,
     PIPELINE_STATUS_ACTIVE,
+    STATUS_NAMES,
+    CurrentExecution,
     PehRecords,
     context_session,
 )
 from datalake_library.aws.session import shared_session
 from datalake_library.sdlf.config import DynamoConfiguration
 
-__all__ = [
-    "PEH_STATUS_CANCELED",
-    "PEH_STATUS_COMPLETED",
-    "PEH_STATUS_FAILED",
-    "PEH_STATUS_STARTED",
-    "PIPELINE_STATUS_ACTIVE",
-    "PipelineExecutionHistoryAPI",
-]
+__all__ = [*STATUS_NAMES, "PipelineExecutionHistoryAPI"]
 
 
-class PipelineExecutionHistoryAPI:
+class PipelineExecutionHistoryAPI(CurrentExecution):
     """Start, progress and close pipeline executions of one dataset deployment instance."""
 
     #: Kept for compatibility (the original declared a pipelines cache it never used).
@@ -99,16 +94,17 @@ class PipelineExecutionHistoryAPI:
         comment: Any = None,
     ) -> str:
         """Create a STARTED record and make it the current execution; return its id (uuid4)."""
-        peh_id, _ = self._records.start(pipeline_name, dataset_name, dataset_date, comment)
-        self.set_pipeline_execution(peh_id, pipeline_name)
-        return peh_id
+        return self._records.start_current(self, pipeline_name, dataset_name, dataset_date, comment)
 
     def update_pipeline_execution(
         self, status: str, component: str | None = None, issue_comment: str | None = None
     ) -> bool:
         """Record ``status`` on the current execution (closing it for COMPLETED/FAILED/CANCELED)."""
-        self._records.update(self.pipeline_execution_id if self.is_pipeline_set() else None, status, component, issue_comment)
+        self._records.update_current(self, status, component, issue_comment)
         return True
+
+    def _record_status(self, status: str, component: str | None, issue_comment: str | None) -> bool:
+        return self.update_pipeline_execution(status, component=component, issue_comment=issue_comment)
 
     def get_peh_record(self, peh_id: str) -> dict[str, Any] | None:
         """The record ``peh_id``, or ``None``."""
@@ -116,31 +112,4 @@ class PipelineExecutionHistoryAPI:
 
     def retrieve_pipeline_execution(self, peh_id: str) -> None:
         """Make the active execution ``peh_id`` the current one (``ValueError`` if missing/closed)."""
-        item = self._records.retrieve(peh_id)
-        self.set_pipeline_execution(peh_id, item["pipeline"])
-
-    def end_pipeline_execution_failed(self, component: str | None = None, issue_comment: str | None = None) -> bool:
-        """Close the current execution as FAILED."""
-        return self.update_pipeline_execution(PEH_STATUS_FAILED, component=component, issue_comment=issue_comment)
-
-    def end_pipeline_execution_success(self, component: str | None = None) -> bool:
-        """Close the current execution as COMPLETED."""
-        return self.update_pipeline_execution(PEH_STATUS_COMPLETED, component=component)
-
-    def end_pipeline_execution_cancel(self, component: str | None = None, issue_comment: str | None = None) -> bool:
-        """Close the current execution as CANCELED."""
-        return self.update_pipeline_execution(PEH_STATUS_CANCELED, component=component, issue_comment=issue_comment)
-
-    def is_pipeline_set(self) -> bool:
-        """True when a current execution is set."""
-        return self.pipeline_execution_id is not None and self.pipeline_name is not None
-
-    def reset_pipeline_execution(self) -> None:
-        """Forget the current execution."""
-        self.pipeline_execution_id = None
-        self.pipeline_name = None
-
-    def set_pipeline_execution(self, pipeline_execution_id: str, pipeline_name: str) -> None:
-        """Make ``pipeline_execution_id`` of ``pipeline_name`` the current execution."""
-        self.pipeline_execution_id = pipeline_execution_id
-        self.pipeline_name = pipeline_name
+        self._records.retrieve_current(self, peh_id)
