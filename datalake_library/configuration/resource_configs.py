@@ -149,6 +149,20 @@ class BaseConfig:
         self._resolver_lock = threading.Lock()
         self._resolver: ParameterResolver | None = None
 
+    def _configure(self, arguments: dict[str, Any]) -> None:
+        """The one body of every public constructor, which passes its ``locals()``: each class
+        declares only its (upstream) signature, and its ``_instance_fields``/``_context_fields``
+        tables say which arguments are per-resource instances and which are name context."""
+        BaseConfig.__init__(
+            self,
+            arguments.get("log_level"),
+            arguments.get("ssm_interface"),
+            session=arguments.get("session"),
+            instance=arguments.get("instance"),
+            instances={field: arguments.get(field) for field in self._instance_fields},
+            **{field: arguments.get(field) for field in self._context_fields},
+        )
+
     def _settings(self) -> list[_Setting]:
         return [v for k in dir(type(self)) if isinstance(v := getattr(type(self), k), _Setting)]
 
@@ -230,18 +244,7 @@ class S3Configuration(BaseConfig):
         analytics_bucket_instance: str | None = None,
         artifacts_bucket_instance: str | None = None,
     ) -> None:
-        super().__init__(
-            log_level,
-            ssm_interface,
-            session=session,
-            instance=instance,
-            instances={
-                "raw_bucket_instance": raw_bucket_instance,
-                "stage_bucket_instance": stage_bucket_instance,
-                "analytics_bucket_instance": analytics_bucket_instance,
-                "artifacts_bucket_instance": artifacts_bucket_instance,
-            },
-        )
+        self._configure(locals())
 
     @staticmethod
     def _environment(name: str, attribute: str) -> str:
@@ -284,16 +287,7 @@ class DynamoConfiguration(BaseConfig):
         peh_table_instance: str | None = None,
         manifests_table_instance: str | None = None,
     ) -> None:
-        super().__init__(
-            log_level,
-            ssm_interface,
-            session=session,
-            instance=instance,
-            instances={
-                "peh_table_instance": peh_table_instance,
-                "manifests_table_instance": manifests_table_instance,
-            },
-        )
+        self._configure(locals())
 
 
 class SQSConfiguration(BaseConfig):
@@ -319,9 +313,7 @@ class SQSConfiguration(BaseConfig):
         session: boto3.Session | AwsSession | None = None,
         instance: str | None = None,
     ) -> None:
-        super().__init__(
-            log_level, ssm_interface, session=session, instance=instance, team=team, prefix=prefix, stage=stage
-        )
+        self._configure(locals())
 
 
 class StateMachineConfiguration(BaseConfig):
@@ -344,9 +336,7 @@ class StateMachineConfiguration(BaseConfig):
         session: boto3.Session | AwsSession | None = None,
         instance: str | None = None,
     ) -> None:
-        super().__init__(
-            log_level, ssm_interface, session=session, instance=instance, team=team, pipeline=pipeline, stage=stage
-        )
+        self._configure(locals())
 
 
 class KMSConfiguration(BaseConfig):
@@ -367,4 +357,4 @@ class KMSConfiguration(BaseConfig):
         session: boto3.Session | AwsSession | None = None,
         instance: str | None = None,
     ) -> None:
-        super().__init__(log_level, ssm_interface, session=session, instance=instance, team=team)
+        self._configure(locals())

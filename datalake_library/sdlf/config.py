@@ -42,16 +42,7 @@ class S3Configuration(_configs.S3Configuration):
         *,
         session: Any = None,
     ) -> None:
-        super().__init__(
-            log_level,
-            ssm_interface,
-            session=session,
-            instance=instance,
-            raw_bucket_instance=raw_bucket_instance,
-            stage_bucket_instance=stage_bucket_instance,
-            analytics_bucket_instance=analytics_bucket_instance,
-            artifacts_bucket_instance=artifacts_bucket_instance,
-        )
+        self._configure(locals())
 
 
 class DynamoConfiguration(_configs.DynamoConfiguration):
@@ -69,14 +60,7 @@ class DynamoConfiguration(_configs.DynamoConfiguration):
         *,
         session: Any = None,
     ) -> None:
-        super().__init__(
-            log_level,
-            ssm_interface,
-            session=session,
-            instance=instance,
-            peh_table_instance=peh_table_instance,
-            manifests_table_instance=manifests_table_instance,
-        )
+        self._configure(locals())
 
 
 class SQSConfiguration(_configs.SQSConfiguration):
@@ -87,7 +71,7 @@ class SQSConfiguration(_configs.SQSConfiguration):
     def __init__(
         self, log_level: str | None = None, ssm_interface: Any = None, instance: str | None = None, *, session: Any = None
     ) -> None:
-        super().__init__(log_level=log_level, ssm_interface=ssm_interface, session=session, instance=instance)
+        self._configure(locals())
 
 
 class StateMachineConfiguration(_configs.StateMachineConfiguration):
@@ -98,7 +82,7 @@ class StateMachineConfiguration(_configs.StateMachineConfiguration):
     def __init__(
         self, log_level: str | None = None, ssm_interface: Any = None, instance: str | None = None, *, session: Any = None
     ) -> None:
-        super().__init__(log_level=log_level, ssm_interface=ssm_interface, session=session, instance=instance)
+        self._configure(locals())
 
 
 class KMSConfiguration(_configs.KMSConfiguration):
@@ -109,4 +93,4 @@ class KMSConfiguration(_configs.KMSConfiguration):
     def __init__(
         self, log_level: str | None = None, ssm_interface: Any = None, instance: str | None = None, *, session: Any = None
     ) -> None:
-        super().__init__(log_level=log_level, ssm_interface=ssm_interface, session=session, instance=instance)
+        self._configure(locals())
