@@ -109,28 +109,16 @@ class MetricAPI:
         )
         if "Item" in result:
             version = deserialize_dynamodb_item(result["Item"])["version"]
-            updated = self.dynamodb.update_item(
-                TableName=self.metrics_table,
-                Key=self._key(record),
-                UpdateExpression="ADD #V :INC, #X :X SET #T = :T, #P = :P, #D = :D",
-                ExpressionAttributeNames={
-                    "#V": "version",
-                    "#T": "last_updated_timestamp",
-                    "#D": "last_updated_date",
-                    "#X": "value",
-                    "#P": "last_pipeline_execution_id",
+            updated = self._update_if_version(
+                record,
+                version,
+                "ADD #V :INC, #X :X SET #T = :T, #P = :P, #D = :D",
+                {
+                    "#X": ("value", value),
+                    "#T": ("last_updated_timestamp", now),
+                    "#D": ("last_updated_date", today),
+                    "#P": ("last_pipeline_execution_id", self.client.pipeline_execution_id),
                 },
-                ExpressionAttributeValues=serialize_dynamodb_item(
-                    {
-                        ":X": value,
-                        ":INC": 1,
-                        ":T": now,
-                        ":D": today,
-                        ":V": version,
-                        ":P": self.client.pipeline_execution_id,
-                    }
-                ),
-                ConditionExpression="#V = :V",
                 ReturnValues="UPDATED_NEW",
             )
             attributes = deserialize_dynamodb_item(updated["Attributes"])
@@ -189,30 +177,35 @@ class MetricAPI:
     def _update_notification_info(
         self, record: MetricRecordInfo, frequency: str, threshold: int, topic_arn: str, message_id: str, version: int
     ) -> None:
-        self.dynamodb.update_item(
+        self._update_if_version(
+            record,
+            version,
+            "SET #L = :L, #F = :F, #T = :T, #S = :S, #M = :M, #V = #V + :INC",
+            {
+                "#L": ("last_notification_timestamp", get_timestamp_iso()),
+                "#F": ("notification_frequency", frequency),
+                "#T": ("notification_threshold", threshold),
+                "#S": ("notification_sns_topic_arn", topic_arn),
+                "#M": ("notification_sns_message_id", message_id),
+            },
+        )
+
+    def _update_if_version(
+        self, record: MetricRecordInfo, version: Any, expression: str, fields: dict[str, tuple[str, Any]], **extra: Any
+    ) -> Any:
+        """``update_item`` of ``record``'s item, only while its ``version`` is still ``version``
+        (optimistic locking; ``expression`` adds ``:INC`` to it). ``fields`` maps each ``#X``
+        placeholder of ``expression`` to its attribute name and the value of ``:X``."""
+        names = {"#V": "version", **{key: attribute for key, (attribute, _) in fields.items()}}
+        values = {":INC": 1, ":V": version, **{":" + key[1:]: value for key, (_, value) in fields.items()}}
+        return self.dynamodb.update_item(
             TableName=self.metrics_table,
             Key=self._key(record),
-            UpdateExpression="SET #L = :L, #F = :F, #T = :T, #S = :S, #M = :M, #V = #V + :INC",
-            ExpressionAttributeNames={
-                "#L": "last_notification_timestamp",
-                "#F": "notification_frequency",
-                "#T": "notification_threshold",
-                "#S": "notification_sns_topic_arn",
-                "#M": "notification_sns_message_id",
-                "#V": "version",
-            },
-            ExpressionAttributeValues=serialize_dynamodb_item(
-                {
-                    ":L": get_timestamp_iso(),
-                    ":F": frequency,
-                    ":T": threshold,
-                    ":S": topic_arn,
-                    ":M": message_id,
-                    ":INC": 1,
-                    ":V": version,
-                }
-            ),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=serialize_dynamodb_item(values),
             ConditionExpression="#V = :V",
+            **extra,
         )
 
     def _is_notification_sent(self, record: MetricRecordInfo) -> bool:
