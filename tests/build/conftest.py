@@ -22,6 +22,20 @@ BUILD_SH = ROOT / "build.sh"
 EVENTS_DIR = ROOT / "tests" / "events"
 BASH = shutil.which("bash") or "/bin/bash"
 
+
+def tool(name: str) -> str:
+    """A command-line tool installed with the test environment (hadolint, shellcheck), wherever it is.
+
+    Looked up next to the running interpreter first (the venv's ``bin``, wherever the venv lives),
+    then on PATH; never assumed to be in the checkout's ``.venv``.
+    """
+    import sys
+
+    found = shutil.which(name, path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    if found is None:
+        pytest.fail(f"{name} is not installed (requirements-dev.txt installs it into the environment)")
+    return found
+
 #: Settings build.sh reads; removed from the inherited environment so each test states its own.
 BUILD_SETTINGS = (
     "LETSDATA_ECR_ACCOUNT",

@@ -18,6 +18,7 @@ from tests.build.conftest import (
     FAKE_SHA,
     GOOD_SETTINGS,
     ROOT,
+    tool,
 )
 
 REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -51,7 +52,7 @@ def test_script_uses_bash_strict_mode_and_is_shellcheck_clean() -> None:
     assert "set -euo pipefail" in lines
     assert BUILD_SH.stat().st_mode & 0o111, "build.sh must be executable"
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "shellcheck"), str(BUILD_SH)], capture_output=True, text=True, check=False
+        [tool("shellcheck"), str(BUILD_SH)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

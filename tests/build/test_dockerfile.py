@@ -10,7 +10,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.build.conftest import ROOT
+from tests.build.conftest import ROOT, tool
 
 DOCKERFILE = ROOT / "dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
@@ -43,7 +43,7 @@ def build_args() -> dict[str, str]:
 
 def test_hadolint_is_clean() -> None:
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "hadolint"), str(DOCKERFILE)], capture_output=True, text=True, check=False
+        [tool("hadolint"), str(DOCKERFILE)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -82,9 +82,12 @@ def test_only_runtime_requirements_are_installed() -> None:
 
 def test_hadoop_jars_match_pyspark_hadoop_and_are_checksum_verified() -> None:
     args = build_args()
-    bundled = ROOT / ".venv" / "lib"
-    client_api = sorted(bundled.glob("python3*/site-packages/pyspark/jars/hadoop-client-api-*.jar"))
-    assert client_api, "pyspark is not installed in .venv"
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyspark")
+    assert spec is not None and spec.origin, "pyspark is not installed in the test environment"
+    client_api = sorted((Path(spec.origin).parent / "jars").glob("hadoop-client-api-*.jar"))
+    assert client_api, "pyspark's jars/ holds no hadoop-client-api jar"
     assert client_api[0].name == f"hadoop-client-api-{args['HADOOP_VERSION']}.jar"
     assert args["AWS_SDK_BUNDLE_VERSION"] == "1.12.262"  # the version hadoop-aws 3.3.4 is built against
     for name in ("HADOOP_AWS_SHA256", "AWS_SDK_BUNDLE_SHA256"):

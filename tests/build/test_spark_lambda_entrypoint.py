@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.build.conftest import BASH, ROOT
+from tests.build.conftest import BASH, ROOT, tool
 
 ENTRYPOINT = ROOT / "container" / "spark-lambda-entrypoint.sh"
 
@@ -50,7 +50,7 @@ def test_is_shellcheck_clean_strict_and_executable() -> None:
     text = ENTRYPOINT.read_text()
     assert text.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in text
     assert ENTRYPOINT.stat().st_mode & 0o111
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "shellcheck"), str(ENTRYPOINT)],
+    result = subprocess.run([tool("shellcheck"), str(ENTRYPOINT)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
 
