@@ -24,8 +24,12 @@ jars: $(JARS_STAMP)
 $(JARS_STAMP): scripts/fetch_spark_jars.py | $(STAMP)
 	$(PY) scripts/fetch_spark_jars.py
 
+# Always the embedded moto account (--embedded), whatever credentials or AWS_ENDPOINT_URL* the shell
+# holds: see docs/safety.md.
+RUN_ARGS := run letsdata_example_configs/dataset1.json --sample 3 --embedded
+
 run: $(STAMP)
-	$(PY) -m letsdata_local run letsdata_example_configs/dataset1.json --sample 3
+	$(PY) -m letsdata_local $(RUN_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

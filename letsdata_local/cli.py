@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="use the embedded moto account with seeded sample input (with --endpoint-url: create and seed the example resources there)")
     emb.add_argument("--no-embedded", dest="embedded", action="store_false",
                      help="never start the embedded account; use the default credential chain")
+    run.add_argument("--allow-remote-endpoint", action="store_true",
+                     help="with --embedded and --endpoint-url: allow seeding a non-loopback endpoint "
+                     "(refused by default; see docs/safety.md)")
     run.add_argument("--create-resources", action="store_true",
                      help="create missing write/error destinations (always done on the embedded account)")
     run.add_argument("--chunk-size-mib", type=int, default=8, help="S3 streaming chunk size (default 8 MiB)")
@@ -164,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         elif embedded:
             server = start_embedded()
             endpoint_url = server.endpoint_url
-            _err(f"no AWS account configured: using an embedded moto account at {endpoint_url}")
+            reason = "--embedded" if args.embedded else "no AWS account configured"
+            _err(f"{reason}: using an embedded moto account at {endpoint_url}")
         return _run_dataset(cfg, args, impls, endpoint_url, embedded)
     finally:
         if server is not None:
@@ -184,6 +188,9 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
     if embedded or args.create_resources:
         provisioner = Provisioner(cfg, session)
         if embedded:
+            from letsdata_local.embedded import require_local_session
+
+            require_local_session(session, allow_remote_endpoint=args.allow_remote_endpoint)
             seeded = provisioner.create_and_seed_inputs()
             _err(f"seeded the {cfg.read_destination} read connector with {seeded} sample item(s)")
             if cfg.engine == "LAMBDA_AND_SAGEMAKER":

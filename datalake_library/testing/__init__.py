@@ -9,6 +9,7 @@ registered through the ``pytest11`` entry point, so installing the package is en
 
 from datalake_library.testing.environment import MOTO_ENV, apply_moto_environment
 from datalake_library.testing.moto_server import MotoServer, free_port
+from datalake_library.testing.safety import UnsafeEndpointError, is_loopback_url
 from datalake_library.testing.sdlf_environment import (
     SdlfEnvironment,
     StageResources,
@@ -21,8 +22,10 @@ __all__ = [
     "MotoServer",
     "SdlfEnvironment",
     "StageResources",
+    "UnsafeEndpointError",
     "apply_moto_environment",
     "create_sdlf_environment",
     "free_port",
+    "is_loopback_url",
     "sdlf_parameter_names",
 ]

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from datalake_library.testing.safety import require_loopback_endpoints
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import boto3
 
@@ -349,11 +351,15 @@ def create_sdlf_environment(
     octagon: bool | None = None,
     storage_instance: str = "dev",
     dataset_instance: str = "legislators",
+    allow_remote_endpoint: bool = False,
 ) -> SdlfEnvironment:
     """Create a full SDLF deployment for ``team``/``pipeline`` and each of ``stages``.
 
-    Point it at a moto server (``endpoint_url``, or ``AWS_ENDPOINT_URL`` in the environment) —
-    never at a real account: it creates buckets, tables, queues and keys. ``session`` may be a
+    Point it at a moto server (``endpoint_url``, or ``AWS_ENDPOINT_URL`` in the environment), or
+    call it inside moto's ``mock_aws``: it creates buckets, tables, queues and keys and overwrites
+    SSM parameters, so any other endpoint — including none, i.e. real AWS — raises
+    :class:`~datalake_library.testing.safety.UnsafeEndpointError` before anything is created, unless
+    ``allow_remote_endpoint=True`` (docs/safety.md). ``session`` may be a
     boto3 Session or an :class:`AwsSession`; by default a private one is used, so the library's
     process-wide client cache is not warmed by the fixture.
 
@@ -389,6 +395,13 @@ def create_sdlf_environment(
         aws = AwsSession(session=session, endpoint_url=endpoint_url)
     else:
         aws = _builder_session(endpoint_url)
+    require_loopback_endpoints(
+        aws,
+        ("s3", "kms", "dynamodb", "sqs", "stepfunctions", "ssm"),
+        allow_remote_endpoint=allow_remote_endpoint,
+        what="create_sdlf_environment",
+        how_to_allow="pass allow_remote_endpoint=True",
+    )
     region = aws.region_name or "us-east-1"
     account = DEFAULT_ACCOUNT_ID
     omitted = set(omit_parameters)
