@@ -1,0 +1,130 @@
+"""The SSM parameter names SDLF publishes, typed in by hand (docs/sdlf-compatibility.md).
+
+Byte-exact with SDLF 2.11: foundation-level parameters under ``/SDLF2/``, team/pipeline/stage-level
+ones under ``/SDLF/``, the stage appended verbatim after the pipeline. Nothing here is read from
+``datalake_library.parameters``: a renamed parameter, a dropped prefix, a changed context rule or a
+lost post-processing step turns these tests red.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from datalake_library.errors import ConfigurationError
+from datalake_library.parameters import ParameterResolver, clear_parameter_cache, parameter_names
+
+#: attribute -> (SSM name for team engineering / pipeline main / stage A, context it needs)
+NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "raw_bucket": ("/SDLF2/S3/RawBucket", ()),
+    "stage_bucket": ("/SDLF2/S3/StageBucket", ()),
+    "analytics_bucket": ("/SDLF2/S3/AnalyticsBucket", ()),
+    "artifacts_bucket": ("/SDLF2/S3/ArtifactsBucket", ()),
+    "object_metadata_table": ("/SDLF2/Dynamo/ObjectCatalog", ()),
+    "manifests_table": ("/SDLF2/Dynamo/Manifests", ()),
+    "state_machine_arn": ("/SDLF/SM/engineering/mainASM", ("team", "pipeline", "stage")),
+    "stage_queue": ("/SDLF/SQS/engineering/mainAQueue", ("team", "pipeline", "stage")),
+    "stage_dlq": ("/SDLF/SQS/engineering/mainADLQ", ("team", "pipeline", "stage")),
+    "data_kms_key": ("/SDLF2/KMS/KeyArn", ()),
+    "team_data_kms_key": ("/SDLF/KMS/engineering/DataKeyId", ("team",)),
+    "team_infra_kms_key": ("/SDLF/KMS/engineering/InfraKeyId", ("team",)),
+}
+CONTEXT = {"team": "engineering", "pipeline": "main", "stage": "A"}
+
+
+class _NoAws:
+    def client(self, service):  # pragma: no cover - naming never calls AWS
+        raise AssertionError("naming a parameter must not call AWS")
+
+
+@pytest.mark.parametrize("attribute", sorted(NAMES))
+def test_each_attribute_reads_the_sdlf_parameter_name(attribute: str) -> None:
+    expected, _ = NAMES[attribute]
+    assert ParameterResolver(_NoAws(), **CONTEXT).parameter_name(attribute) == expected
+
+
+@pytest.mark.parametrize("attribute", sorted(NAMES))
+def test_each_attribute_needs_exactly_its_context(attribute: str) -> None:
+    _, requires = NAMES[attribute]
+    for missing in ("team", "pipeline", "stage"):
+        context = {**CONTEXT, missing: None}
+        resolver = ParameterResolver(_NoAws(), **context)
+        if missing in requires:
+            with pytest.raises(ConfigurationError) as info:
+                resolver.parameter_name(attribute)
+            assert info.value.missing_context == (missing,) and info.value.attribute == attribute
+            assert str(info.value).startswith(f"{attribute} needs {missing} (parameter /SDLF/")
+            assert str(info.value).endswith(
+                "this client was created with " + ", ".join(f"{k}={v!r}" for k, v in context.items()))
+        else:
+            assert resolver.parameter_name(attribute) == NAMES[attribute][0]
+
+
+def test_the_stage_is_appended_verbatim_after_the_pipeline() -> None:
+    resolver = ParameterResolver(_NoAws(), team="t-1", pipeline="Pipe", stage="b")
+    assert resolver.parameter_name("state_machine_arn") == "/SDLF/SM/t-1/PipebSM"
+    assert resolver.parameter_name("stage_queue") == "/SDLF/SQS/t-1/PipebQueue"
+    assert resolver.parameter_name("stage_dlq") == "/SDLF/SQS/t-1/PipebDLQ"
+
+
+def test_parameter_names_lists_what_a_context_can_read_in_order() -> None:
+    assert parameter_names() == ["/SDLF2/S3/RawBucket", "/SDLF2/S3/StageBucket", "/SDLF2/S3/AnalyticsBucket",
+                                 "/SDLF2/S3/ArtifactsBucket", "/SDLF2/Dynamo/ObjectCatalog",
+                                 "/SDLF2/Dynamo/Manifests", "/SDLF2/KMS/KeyArn"]
+    assert parameter_names(team="engineering") == [*parameter_names(), "/SDLF/KMS/engineering/DataKeyId",
+                                                   "/SDLF/KMS/engineering/InfraKeyId"]
+    assert sorted(parameter_names(**CONTEXT)) == sorted(name for name, _ in NAMES.values())
+
+
+def test_an_unknown_attribute_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="'raw_bukket' is not an SSM-backed attribute"):
+        ParameterResolver(_NoAws(), **CONTEXT).parameter_name("raw_bukket")
+
+
+# -- values, read from a moto account ----------------------------------------------------------------
+@pytest.fixture
+def ssm_values(mocked_aws):
+    import boto3
+
+    from datalake_library.aws.session import AwsSession
+
+    clear_parameter_cache()
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    values = {name: f"value-of-{name.rsplit('/', 1)[1]}" for name, _ in NAMES.values()}
+    values["/SDLF2/S3/AnalyticsBucket"] = "arn:aws:s3:::legacy-analytics"
+    for name, value in values.items():
+        ssm.put_parameter(Name=name, Value=value, Type="String")
+    yield ParameterResolver(AwsSession(clients={"ssm": ssm}), **CONTEXT), ssm
+    clear_parameter_cache()
+
+
+def test_values_come_from_those_names_and_the_analytics_arn_is_reduced_to_the_bucket(ssm_values) -> None:
+    resolver, _ = ssm_values
+    assert resolver.get("raw_bucket") == "value-of-RawBucket"
+    assert resolver.get("stage_queue") == "value-of-mainAQueue"
+    assert resolver.get("team_infra_kms_key") == "value-of-InfraKeyId"
+    assert resolver.get("analytics_bucket") == "legacy-analytics"  # the legacy value was an ARN
+
+
+def test_an_absent_parameter_names_itself_and_the_deployment_option(ssm_values) -> None:
+    resolver, ssm = ssm_values
+    ssm.delete_parameter(Name="/SDLF/SQS/engineering/mainAQueue")
+    clear_parameter_cache()
+    with pytest.raises(ConfigurationError) as info:
+        resolver.get("stage_queue")
+    assert str(info.value) == (
+        "SSM parameter /SDLF/SQS/engineering/mainAQueue for stage_queue does not exist (published only when "
+        "the stage has an event pattern); client context: team='engineering', pipeline='main', stage='A'")
+    assert info.value.parameter == "/SDLF/SQS/engineering/mainAQueue"
+    ssm.delete_parameter(Name="/SDLF2/Dynamo/Manifests")
+    clear_parameter_cache()
+    with pytest.raises(ConfigurationError, match=r"\(published only when pLegacyTables=true\)"):
+        resolver.get("manifests_table")
+    ssm.delete_parameter(Name="/SDLF/KMS/engineering/DataKeyId")
+    clear_parameter_cache()
+    with pytest.raises(ConfigurationError, match=r"\(published only for legacy teams \(pLegacyTeam=true\)\)"):
+        resolver.get("team_data_kms_key")
+    ssm.delete_parameter(Name="/SDLF2/S3/RawBucket")
+    clear_parameter_cache()
+    with pytest.raises(ConfigurationError) as plain:
+        resolver.get("raw_bucket")
+    assert str(plain.value).startswith("SSM parameter /SDLF2/S3/RawBucket for raw_bucket does not exist; client")
