@@ -9,14 +9,14 @@ FROM public.ecr.aws/lambda/python:3.12
 # One source of truth for the Spark version: requirements-dev.txt pins pyspark for the test suite and
 # the build below refuses to continue if this ARG disagrees with that pin.
 ARG PYSPARK_VERSION=3.5.9
-# pyspark 3.5.x bundles the Hadoop 3.3.4 client (hadoop-client-api-3.3.4.jar); hadoop-aws must be the
-# same Hadoop version and aws-java-sdk-bundle the version hadoop-aws 3.3.4 was built against.
-ARG HADOOP_VERSION=3.3.4
-ARG AWS_SDK_BUNDLE_VERSION=1.12.262
-# SHA-256 of the Maven Central artifacts (Maven Central itself publishes only .sha1/.md5 for these).
-ARG HADOOP_AWS_SHA256=53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a
-ARG AWS_SDK_BUNDLE_SHA256=873fe7cf495126619997bec21c44de5d992544aea7e632fdc77adb1a0915bae5
-ARG MAVEN_REPOSITORY=https://repo1.maven.org/maven2
+# pyspark 3.5.x bundles the Hadoop 3.3.4 client (hadoop-client-api-3.3.4.jar). The s3a jars are the ones
+# the Spark tests run with, fetched by the same script (scripts/fetch_spark_jars.py: hadoop-aws 3.3.1 and
+# aws-java-sdk-bundle 1.11.901 from the PyPI sdist sagemaker-pyspark 1.4.5, SHA-256 verified). No
+# reachable registry carries the 3.3.4 / 1.12.262 pair with a checksum we could pin, so the image ships
+# the tested pair rather than an untested one.
+ARG HADOOP_CLIENT_VERSION=3.3.4
+ARG HADOOP_AWS_VERSION=3.3.1
+ARG AWS_SDK_BUNDLE_VERSION=1.11.901
 
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 
@@ -40,19 +40,17 @@ sys.exit(0 if sys.argv[2] in pins else "dockerfile: PYSPARK_VERSION does not mat
         -r /tmp/build/requirements.txt "pyspark==${PYSPARK_VERSION}" \
     && rm -rf /tmp/build
 
-# s3a:// support: hadoop-aws + aws-java-sdk-bundle next to pyspark's own jars, checksums verified.
+# s3a:// support: hadoop-aws + aws-java-sdk-bundle next to pyspark's own jars, by the script the tests
+# use (it verifies the SHA-256 of both jars and fails the build on a mismatch).
 ENV SPARK_HOME=${LAMBDA_TASK_ROOT}/pyspark
+COPY scripts/fetch_spark_jars.py /tmp/build/fetch_spark_jars.py
 RUN jars="${SPARK_HOME}/jars" \
-    && test -f "${jars}/hadoop-client-api-${HADOOP_VERSION}.jar" \
-        || { echo "dockerfile: pyspark ${PYSPARK_VERSION} does not bundle Hadoop ${HADOOP_VERSION}; update HADOOP_VERSION and the jar checksums" >&2; exit 1; } \
-    && curl -fsSL --retry 3 -o "${jars}/hadoop-aws-${HADOOP_VERSION}.jar" \
-        "${MAVEN_REPOSITORY}/org/apache/hadoop/hadoop-aws/${HADOOP_VERSION}/hadoop-aws-${HADOOP_VERSION}.jar" \
-    && curl -fsSL --retry 3 -o "${jars}/aws-java-sdk-bundle-${AWS_SDK_BUNDLE_VERSION}.jar" \
-        "${MAVEN_REPOSITORY}/com/amazonaws/aws-java-sdk-bundle/${AWS_SDK_BUNDLE_VERSION}/aws-java-sdk-bundle-${AWS_SDK_BUNDLE_VERSION}.jar" \
-    && printf '%s  %s\n' \
-        "${HADOOP_AWS_SHA256}" "${jars}/hadoop-aws-${HADOOP_VERSION}.jar" \
-        "${AWS_SDK_BUNDLE_SHA256}" "${jars}/aws-java-sdk-bundle-${AWS_SDK_BUNDLE_VERSION}.jar" \
-        | sha256sum --check --strict -
+    && test -f "${jars}/hadoop-client-api-${HADOOP_CLIENT_VERSION}.jar" \
+        || { echo "dockerfile: pyspark ${PYSPARK_VERSION} does not bundle Hadoop ${HADOOP_CLIENT_VERSION}; check the s3a jars against it" >&2; exit 1; } \
+    && SPARK_JARS_DIR="${jars}" python3 /tmp/build/fetch_spark_jars.py \
+    && test -f "${jars}/hadoop-aws-${HADOOP_AWS_VERSION}.jar" \
+    && test -f "${jars}/aws-java-sdk-bundle-${AWS_SDK_BUNDLE_VERSION}.jar" \
+    && rm -rf "${jars}/.complete" /tmp/build
 
 # Spark inside Lambda: only /tmp is writable and it is empty at every cold start, so the wrapper
 # creates Spark's directories and sizes the driver heap from AWS_LAMBDA_FUNCTION_MEMORY_SIZE when the

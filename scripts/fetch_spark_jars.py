@@ -1,10 +1,18 @@
 """Fetch the hadoop-aws and aws-java-sdk-bundle jars that Spark's s3a:// connector needs.
 
-Why this way: Maven Central is not reachable from every build machine, but PyPI is, and the
-Apache-2.0 sdist ``sagemaker-pyspark==1.4.5`` carries exactly the two jars matching the Hadoop
-3.3.x client of pyspark 3.5. We download the sdist with pip (never install it: it pins its own
-pyspark), extract the two members, verify their SHA-256 and place them in ``.cache/spark-jars``.
-Run by ``make jars`` (a dependency of ``make test``); a second run is a no-op.
+One set of jars for the tests and the image: ``make jars`` runs this into ``.cache/spark-jars`` and the
+dockerfile runs the same script into pyspark's ``jars/`` directory, so both use the same files,
+verified against the same SHA-256 checksums below.
+
+Why these versions and this source: Maven Central is not reachable from every build machine, but
+PyPI is. The Apache-2.0 sdist ``sagemaker-pyspark==1.4.5`` (its latest release) carries hadoop-aws
+3.3.1 and aws-java-sdk-bundle 1.11.901; no package on PyPI carries the 3.3.4 / 1.12.262 pair that
+matches pyspark 3.5's bundled Hadoop 3.3.4 client exactly (checked: every sagemaker-pyspark release,
+sagemaker-feature-store-pyspark, localstack-s3-pyspark). hadoop-aws 3.3.1 on the 3.3.4 client is the
+combination ``tests/letsdata_spark`` exercises against moto (reads, writes, per-bucket credentials),
+so it is the one the image ships. We download the sdist with pip (never install it: it pins its own
+pyspark), extract the two members, verify their SHA-256 and place them in the target directory
+(``SPARK_JARS_DIR``, default ``.cache/spark-jars``). A second run is a no-op.
 """
 
 from __future__ import annotations
@@ -21,9 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEST = Path(os.environ.get("SPARK_JARS_DIR", ROOT / ".cache" / "spark-jars"))
 SDIST = "sagemaker-pyspark==1.4.5"
+HADOOP_AWS_VERSION = "3.3.1"
+AWS_SDK_BUNDLE_VERSION = "1.11.901"
+#: jar -> SHA-256 (the dockerfile's ARGs must name the same versions; tests/build/test_dockerfile.py)
 MEMBERS = {
-    "hadoop-aws-3.3.1.jar": "6be50ad8a8b445d2802381b085b2a3ede5c29d353450a6a21f16b2fefa962b6e",
-    "aws-java-sdk-bundle-1.11.901.jar": "b87175b32a16544cc1b37cf40390eb375833e62bed67f8ce6cde4b7ad6429ead",
+    f"hadoop-aws-{HADOOP_AWS_VERSION}.jar": "6be50ad8a8b445d2802381b085b2a3ede5c29d353450a6a21f16b2fefa962b6e",
+    f"aws-java-sdk-bundle-{AWS_SDK_BUNDLE_VERSION}.jar":
+        "b87175b32a16544cc1b37cf40390eb375833e62bed67f8ce6cde4b7ad6429ead",
 }
 
 
