@@ -80,20 +80,16 @@ def test_an_unknown_attribute_is_a_configuration_error() -> None:
         ParameterResolver(_NoAws(), **CONTEXT).parameter_name("raw_bukket")
 
 
-# -- values, read from a moto account ----------------------------------------------------------------
+# -- values, read through the resolver (a fake SSM client; moto end to end: test_parameters.py) --------
 @pytest.fixture
-def ssm_values(mocked_aws):
-    import boto3
-
-    from datalake_library.aws.session import AwsSession
+def ssm_values():
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
 
     clear_parameter_cache()
-    ssm = boto3.client("ssm", region_name="us-east-1")
     values = {name: f"value-of-{name.rsplit('/', 1)[1]}" for name, _ in NAMES.values()}
     values["/SDLF2/S3/AnalyticsBucket"] = "arn:aws:s3:::legacy-analytics"
-    for name, value in values.items():
-        ssm.put_parameter(Name=name, Value=value, Type="String")
-    yield ParameterResolver(AwsSession(clients={"ssm": ssm}), **CONTEXT), ssm
+    ssm = FakeSsm(values)
+    yield ParameterResolver(FakeAws(ssm), **CONTEXT), ssm
     clear_parameter_cache()
 
 
@@ -103,28 +99,25 @@ def test_values_come_from_those_names_and_the_analytics_arn_is_reduced_to_the_bu
     assert resolver.get("stage_queue") == "value-of-mainAQueue"
     assert resolver.get("team_infra_kms_key") == "value-of-InfraKeyId"
     assert resolver.get("analytics_bucket") == "legacy-analytics"  # the legacy value was an ARN
+    assert resolver.get("stage_bucket") == "value-of-StageBucket"  # only the analytics bucket is reduced
 
 
-def test_an_absent_parameter_names_itself_and_the_deployment_option(ssm_values) -> None:
+@pytest.mark.parametrize(
+    ("attribute", "name", "note"),
+    [
+        ("stage_queue", "/SDLF/SQS/engineering/mainAQueue", " (published only when the stage has an event pattern)"),
+        ("stage_dlq", "/SDLF/SQS/engineering/mainADLQ", " (published only when the stage has an event pattern)"),
+        ("manifests_table", "/SDLF2/Dynamo/Manifests", " (published only when pLegacyTables=true)"),
+        ("team_data_kms_key", "/SDLF/KMS/engineering/DataKeyId", " (published only for legacy teams (pLegacyTeam=true))"),
+        ("raw_bucket", "/SDLF2/S3/RawBucket", ""),
+        ("state_machine_arn", "/SDLF/SM/engineering/mainASM", ""),
+    ],
+)
+def test_an_absent_parameter_names_itself_and_the_deployment_option(ssm_values, attribute, name, note) -> None:
     resolver, ssm = ssm_values
-    ssm.delete_parameter(Name="/SDLF/SQS/engineering/mainAQueue")
-    clear_parameter_cache()
+    del ssm.values[name]
     with pytest.raises(ConfigurationError) as info:
-        resolver.get("stage_queue")
-    assert str(info.value) == (
-        "SSM parameter /SDLF/SQS/engineering/mainAQueue for stage_queue does not exist (published only when "
-        "the stage has an event pattern); client context: team='engineering', pipeline='main', stage='A'")
-    assert info.value.parameter == "/SDLF/SQS/engineering/mainAQueue"
-    ssm.delete_parameter(Name="/SDLF2/Dynamo/Manifests")
-    clear_parameter_cache()
-    with pytest.raises(ConfigurationError, match=r"\(published only when pLegacyTables=true\)"):
-        resolver.get("manifests_table")
-    ssm.delete_parameter(Name="/SDLF/KMS/engineering/DataKeyId")
-    clear_parameter_cache()
-    with pytest.raises(ConfigurationError, match=r"\(published only for legacy teams \(pLegacyTeam=true\)\)"):
-        resolver.get("team_data_kms_key")
-    ssm.delete_parameter(Name="/SDLF2/S3/RawBucket")
-    clear_parameter_cache()
-    with pytest.raises(ConfigurationError) as plain:
-        resolver.get("raw_bucket")
-    assert str(plain.value).startswith("SSM parameter /SDLF2/S3/RawBucket for raw_bucket does not exist; client")
+        resolver.get(attribute)
+    assert str(info.value) == (f"SSM parameter {name} for {attribute} does not exist{note}; client context: "
+                               "team='engineering', pipeline='main', stage='A'")
+    assert info.value.parameter == name

@@ -289,3 +289,87 @@ def test_a_stub_reports_not_yet_implemented(monkeypatch) -> None:
     registry.reset_implementations()
     response = _invoke(valid_request("KinesisRecordReader.parseMessage"))
     assert _error(response) == "Not Yet Implemented"
+
+
+# -- batchedData: each element validated on its own, errors name the element ----------------------
+def test_batched_data_errors_name_the_element_and_the_others_still_run() -> None:
+    import copy
+
+    event = valid_request("DynamoDBStreamsRecordReader.parseRecord")
+    good = event.pop("data")
+    missing, wrong = copy.deepcopy(good), copy.deepcopy(good)
+    del missing["data"]["keys"]
+    wrong["data"]["oldImage"] = "x"
+    event["batchedData"] = [good, missing, None, wrong]
+    response = _invoke(event)
+    assert response["StatusCode"] == 200
+    items = response["body"]["data"]
+    assert [item["statusCode"] for item in items] == ["SUCCESS", "EXCEPTION", "EXCEPTION", "EXCEPTION"]
+    label = "DynamoDBStreamsRecordReader.parseRecord"
+    assert [item["errorMessage"] for item in items[1:]] == [
+        f"letsdata assert - missing key 'keys' in batchedData[1].data for {label}",
+        f"letsdata assert - invalid batchedData[2] - None - {label} requires batchedData[2] keys [streamArn, "
+        "shardId, eventId, eventName, identityPrincipalId, identityType, sequenceNumber, sizeBytes, "
+        "streamViewType, approximateCreationDateTime, data, keys, oldImage, newImage]",
+        f"letsdata assert - invalid oldImage - {label} requires batchedData[3].data.oldImage value to be dict, "
+        "got str",
+    ]
+
+
+# -- what the bridge logs about a request's data --------------------------------------------------
+def _letsdata_records(caplog, level: int) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("letsdata") and r.levelno == level
+            and r.getMessage().startswith("letsdata request - ")]
+
+
+@pytest.mark.parametrize("function", sorted(CONTRACT))
+def test_a_valid_request_logs_no_warning_about_its_data(function: str, caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="letsdata"):
+        assert _invoke(valid_request(function))["StatusCode"] == 200
+    assert _letsdata_records(caplog, logging.WARNING) == []
+    assert _letsdata_records(caplog, logging.DEBUG) == []  # no unknown keys in the captured requests
+
+
+@pytest.mark.parametrize(
+    ("function", "extra_at", "message"),
+    [
+        ("KinesisRecordReader.parseMessage", "data",
+         "letsdata request - KinesisRecordReader.parseMessage: ignoring unknown keys ['extraKey'] in data"),
+        ("DynamoDBTableItemReader.parseDynamoDBItem", "data.data",
+         "letsdata request - DynamoDBTableItemReader.parseDynamoDBItem: ignoring unknown keys ['extraKey'] in "
+         "data.data"),
+    ],
+)
+def test_unknown_keys_are_logged_at_debug_naming_them(function: str, extra_at: str, message: str, caplog) -> None:
+    import logging
+
+    event = valid_request(function)
+    (event["data"] if extra_at == "data" else event["data"]["data"])["extraKey"] = 1
+    with caplog.at_level(logging.DEBUG, logger="letsdata"):
+        assert _invoke(event)["StatusCode"] == 200
+    assert _letsdata_records(caplog, logging.DEBUG) == [message]
+    assert _letsdata_records(caplog, logging.WARNING) == []
+
+
+@pytest.mark.parametrize("function", ["DynamoDBStreamsRecordReader.parseRecord",
+                                      "DynamoDBTableItemReader.parseDynamoDBItem"])
+def test_empty_dynamodb_keys_are_accepted_with_a_warning(function: str, caplog) -> None:
+    import logging
+
+    event = valid_request(function)
+    event["data"]["data"]["keys"] = {}
+    with caplog.at_level(logging.INFO, logger="letsdata"):
+        assert _invoke(event)["StatusCode"] == 200
+    assert _letsdata_records(caplog, logging.WARNING) == [f"letsdata request - {function}: data.data.keys is empty"]
+
+
+def test_other_empty_dicts_are_accepted_silently(caplog) -> None:
+    import logging
+
+    event = valid_request("DynamoDBTableItemReader.parseDynamoDBItem")
+    event["data"]["data"]["item"] = {}
+    with caplog.at_level(logging.INFO, logger="letsdata"):
+        assert _invoke(event)["StatusCode"] == 200
+    assert _letsdata_records(caplog, logging.WARNING) == []
