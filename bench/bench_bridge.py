@@ -3,7 +3,7 @@
 * **handler overhead** — µs per ``lambda_handler`` call for the captured Kinesis ``parseMessage``
   request (a 930-byte record) with a trivial implementation (:class:`TrivialKinesisReader`), so the
   figure is the bridge's own cost: validation, dispatch, serialisation and logging. The baseline
-  :func:`original_handler` reproduces the original bridge's path from the wire spec (§3, §5.1, §9):
+  :func:`original_handler` reproduces the original bridge's path from the wire contract (docs/letsdata-wire-contract.md):
   root logger at DEBUG and five DEBUG records per request (the whole event stringified, the request
   id, ``LetsDataAuthParams`` with ``str(self)``, the dispatch, the response), ``LETS_DATA_STAGE``
   parsed per request, exact-length validation with two asserts per key, a new user instance per

@@ -35,7 +35,7 @@ TEAM, PIPELINE, STAGE = "engineering", "main", "A"
 TRIALS = 5
 IMPORT_RUNS = 7
 IMPORT_TARGET_MS = 30.0
-#: Attributes a stage Lambda can read, per interface (spec §3.1), plus the two queue URLs.
+#: Attributes a stage Lambda can read, per interface (docs/sdlf-compatibility.md), plus the two queue URLs.
 ATTRIBUTES = {
     "s3": ("raw_bucket", "stage_bucket", "analytics_bucket", "artifacts_bucket"),
     "dynamo": ("object_metadata_table", "manifests_table"),

@@ -1,4 +1,4 @@
-"""Exceptions at the module path stage code imported before 2.11.1 (restored, §14)."""
+"""Exceptions at the module path stage code imported before 2.11.1 (restored; docs/sdlf-compatibility.md)."""
 
 from __future__ import annotations
 

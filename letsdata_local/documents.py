@@ -1,6 +1,6 @@
 """Turning bridge results into what the platform writes downstream.
 
-* A ``Document`` becomes the platform's **flat** output record (letsdata-wire §6): the keys of
+* A ``Document`` becomes the platform's **flat** output record (docs/letsdata-wire-contract.md, Document model): the keys of
   ``documentKeyValuesMap`` plus ``documentId``, ``recordType``, ``partitionKey`` and
   ``documentMetadata`` — no ``documentType``.
 * An ``ErrorDoc`` (status ``ERROR``), or a record the user's code raised on, becomes an error

@@ -1,4 +1,4 @@
-"""Calling the bridge exactly as the LetsData platform does: the wire envelope of letsdata-wire §3/§4.
+"""Calling the bridge exactly as the LetsData platform does: the wire envelopes of docs/letsdata-wire-contract.md.
 
 Three transports, one envelope:
 
@@ -9,7 +9,7 @@ Three transports, one envelope:
 * :class:`HttpInvoker` — a running image's Runtime Interface Emulator (``--invoke-url``).
 
 :class:`BridgeClient` builds envelopes and sends a list of ``data`` items either as one
-``batchedData`` request (amortising the invocation; letsdata-wire §12) or, with a batch size of
+``batchedData`` request (amortising the invocation; docs/letsdata-wire-contract.md, Request envelope) or, with a batch size of
 1, as one plain ``data`` request per item — the platform's original one-call-per-record shape.
 """
 

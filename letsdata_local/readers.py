@@ -24,7 +24,7 @@ from letsdata_local.splitter import GzipStreamError, RecordBatch, RecordSplitter
 
 log = logging.getLogger("letsdata_local")
 
-#: S3 objects are streamed in chunks this large (platform notes §7: 1-8 MiB is the sweet spot).
+#: S3 objects are streamed in chunks this large (1-8 MiB is the sweet spot: docs/performance.md, S3 streaming).
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
 
 

@@ -228,7 +228,7 @@ class Provisioner:
 
     def queue_sagemaker_results(self, endpoint_url: str, count: int, dimensions: int) -> None:
         """moto's sagemaker-runtime answers with a static ``b'body'`` unless results are queued
-        (platform notes §1, gotcha 8): queue ``count`` deterministic embedding vectors."""
+        (moto's SageMaker results queue; docs/letsdata-local.md): queue ``count`` deterministic embedding vectors."""
         import urllib.request
 
         results = []

@@ -1,6 +1,6 @@
 """SPARK compute: one mapper task per manifest file (run concurrently), then the reducer over their output.
 
-Exactly the ``mapper`` / ``reducer`` wire requests of letsdata-wire §7.7/§7.8. Importable without
+Exactly the ``mapper`` / ``reducer`` wire requests of docs/letsdata-wire-contract.md (Interfaces and functions). Importable without
 pyspark: Spark only starts inside the user's implementation, behind the bridge.
 """
 
@@ -29,7 +29,7 @@ SECRET_NAME = "letsdata-local-spark-credentials"
 
 
 def spark_secret(session: Any, cfg: Config, embedded: bool) -> str:
-    """The credentials secret the user's Spark code reads (letsdata-wire §8 layout)."""
+    """The credentials secret the user's Spark code reads (layout: docs/letsdata-wire-contract.md, Spark and secrets)."""
     arn = cfg.get("computeEngine.sparkCredentialsSecretArn")
     if arn:
         return str(arn)

@@ -6,7 +6,7 @@ the byte offset of the record start. Objects are streamed in large chunks, so a 
 the patterns) can straddle a chunk boundary; the splitter keeps only the unfinished tail of the
 previous chunk ("carry") and resumes the search where it left off, so every byte is examined by
 ``bytes.find`` (memchr / two-way search in C) a bounded number of times — never a per-byte
-Python loop, which is ~30x slower (platform notes §6).
+Python loop, which is ~30x slower (docs/performance.md, Record splitting).
 
 Semantics (also implemented, deliberately naively, by the tests' reference splitter; the rule is
 written down in docs/letsdata-local.md and the README):

@@ -11,7 +11,7 @@ from letsdata_service.Service import InterfaceNames, ServiceRequest
 def getDynamoDBRecordReaderServiceRequest(
     requestId: Any, letsDataAuth: Any, interfaceName: Any, functionName: Any, data: Any, batchedData: Any
 ) -> ServiceRequest:
-    """Validate a DynamoDBStreamsRecordReader request and return the runnable ServiceRequest (spec 3 and 7)."""
+    """Validate a DynamoDBStreamsRecordReader request and return the runnable ServiceRequest (docs/letsdata-wire-contract.md)."""
     return build_service_request(
         InterfaceNames.DynamoDBStreamsRecordReader, requestId, letsDataAuth, interfaceName, functionName, data, batchedData
     )

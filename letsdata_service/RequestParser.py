@@ -1,4 +1,7 @@
-"""Envelope validation (spec 3, steps 1-4) and lazy dispatch to the interface's factory module."""
+"""Envelope validation and lazy dispatch to the interface's factory module.
+
+The envelope's checks and their order: docs/letsdata-wire-contract.md, Request envelope.
+"""
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ class BatchFunctionRequest(ServiceRequest):
 
 def build_service_request(interface: InterfaceNames, requestId: Any, letsDataAuth: Any, interfaceName: Any,
                           functionName: Any, data: Any, batchedData: Any) -> ServiceRequest:
-    """The factory behind every ``get<Interface>...Request`` (spec 3, steps 5-7 of the validation order)."""
+    """The factory behind every ``get<Interface>...Request`` (steps 5-7 of the validation order in docs/letsdata-wire-contract.md)."""
     if interfaceName is not interface:
         try:
             given = registry.interface_of(interfaceName)

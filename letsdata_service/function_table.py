@@ -7,8 +7,8 @@ positional parameters: wire key, user argument name, type, whether the key is re
 functions). Fields with ``arg=None`` are containers that are validated but not passed. A few rules that
 are not per-field (parseDocument's startIndex/endIndex) are a ``finish`` hook.
 
-Validation is by key name (spec 7): missing required keys, ``null`` where not allowed and wrong types
-(a ``bool`` is never an ``int``) raise :class:`LetsDataAssertionError` with a ``letsdata assert - `` message
+Validation is by key name (docs/letsdata-wire-contract.md, Interfaces and functions): missing required
+keys, ``null`` where not allowed and wrong types (a ``bool`` is never an ``int``) raise :class:`LetsDataAssertionError` with a ``letsdata assert - `` message
 naming ``Interface.function`` and the field; unknown keys are tolerated and logged at DEBUG.
 """
 
@@ -79,7 +79,7 @@ def _utf8_bytearray(value: str) -> bytearray:
 
 
 def _parse_document_indexes(spec: FunctionSpec, args: list[Any]) -> list[Any]:
-    """parseDocument (spec 7.1): startIndex must be 0 and endIndex the UTF-8 length of ``content``."""
+    """parseDocument (docs/letsdata-wire-contract.md): startIndex must be 0 and endIndex the UTF-8 length of ``content``."""
     byte_arr, start, end = args[3], args[4], args[5]
     if start != 0:
         raise LetsDataRequestError(
@@ -179,7 +179,7 @@ def function_names(interface: InterfaceNames) -> list[str]:
 
 
 def lookup(interface: InterfaceNames, function: object) -> FunctionSpec:
-    """The spec of ``interface.function``; ``function`` is matched case-sensitively (spec 3)."""
+    """The spec of ``interface.function``; ``function`` is matched case-sensitively (docs/letsdata-wire-contract.md, Request envelope)."""
     if not isinstance(function, str):
         letsdata_fail(f"invalid function - lambda event requires function to be a str, got {type(function).__name__}")
     spec = FUNCTIONS[interface].get(function)

@@ -1,6 +1,6 @@
 """Spark credentials from AWS Secrets Manager, cached briefly and fetched through the shared session.
 
-Why it looks like this (letsdata-wire.md §8, §11 item 21):
+Why it looks like this (docs/letsdata-wire-contract.md, Spark and secrets):
 
 * The secret named by ``sparkCredentialsSecretArn`` holds
   ``{"mapper": {"read": C, "write": C}, "reducer": {"read": C, "write": C}}`` with
@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 logger = logging.getLogger("letsdata.secrets")
 
-#: The message prefix the LetsData build smoke test greps for (letsdata-wire.md §4.3).
+#: The message prefix the LetsData build smoke test greps for (docs/letsdata-wire-contract.md, Error vocabulary).
 SECRETS_ERROR_MESSAGE = "Get secrets value threw exception"
 #: Upper bound of the cache lifetime: STS session credentials live 15 min at least.
 MAX_CACHE_TTL_SECONDS = 300.0

@@ -1,6 +1,6 @@
 """Spark session, read and write helpers for LetsData Spark mappers and reducers.
 
-Why it looks like this (letsdata-wire.md §8, §11 item 22; platform-notes.md §5):
+Why it looks like this (docs/letsdata-wire-contract.md, Spark and secrets; docs/performance.md):
 
 * pyspark is imported inside the functions only: importing ``letsdata_utils`` (and therefore the
   Lambda handler) must not load pyspark, a 345 MB dependency non-Spark datasets never need.

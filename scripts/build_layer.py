@@ -1,6 +1,6 @@
 """Build the DatalakeLibrary Lambda layer: ``dist/datalake_library-layer.zip``.
 
-Layout (spec §12): ``python/__init__.py`` (empty) and ``python/datalake_library/**`` — Lambda
+Layout (docs/sdlf-compatibility.md): ``python/__init__.py`` (empty) and ``python/datalake_library/**`` — Lambda
 extracts layers under ``/opt`` and puts ``/opt/python`` on ``sys.path``. No dependency is
 vendored: boto3 comes from the Lambda runtime.
 

@@ -3,7 +3,7 @@
 Run by ``buildspec.yml`` after ``make layer`` (which builds and size-checks the zip). Steps:
 
 1. Work out the environment from the branch CodeBuild built: ``dev -> dev``, ``test -> test``,
-   ``main -> prod`` (spec §12). The branch comes from ``CODEBUILD_WEBHOOK_HEAD_REF`` (webhook builds,
+   ``main -> prod`` (docs/sdlf-compatibility.md). The branch comes from ``CODEBUILD_WEBHOOK_HEAD_REF`` (webhook builds,
    ``refs/heads/<branch>``) or else ``CODEBUILD_SOURCE_VERSION`` (a branch name for manual or pipeline
    builds). Any other branch, a commit id or a pull-request ref is refused: publishing from it would
    silently move the layer that every stage of that environment resolves at its next deploy.

@@ -15,7 +15,7 @@ from datalake_library.testing.environment import apply_moto_environment
 apply_moto_environment()
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The captured LetsData platform requests (copied from shared/events/letsdata); build.sh posts the same files.
+#: The captured LetsData platform requests (captured from the LetsData platform); build.sh posts the same files.
 EVENTS_DIR = ROOT / "tests" / "events"
 
 

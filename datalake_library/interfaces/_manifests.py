@@ -1,4 +1,4 @@
-"""Manifest control-table helpers restored from SDLF <= 2.11.0 (spec §14), mixed into DynamoInterface.
+"""Manifest control-table helpers restored from SDLF <= 2.11.0 (docs/sdlf-compatibility.md), mixed into DynamoInterface.
 
 Items live in the Manifests table (``/SDLF2/Dynamo/Manifests``; legacy deployments only) keyed by
 ``dataset_name = "{dataset}-{manifest_file}"`` and ``datafile_name = "{manifest_file}-{data_file}"``.

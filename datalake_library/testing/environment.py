@@ -1,6 +1,6 @@
 """The one place that defines the environment for talking to moto.
 
-Why each variable matters (see platform notes): fake credentials so nothing can reach a real
+Why each variable matters (measured: docs/performance.md, Testing against moto): fake credentials so nothing can reach a real
 account; ``AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled`` because boto3 >= 1.44 otherwise sends
 DynamoDB Streams calls to an account-specific host moto does not match; and
 ``AWS_REQUEST_CHECKSUM_CALCULATION=when_required`` because the default aws-chunked CRC bodies

@@ -19,7 +19,7 @@ from letsdata_interfaces.documents.SkipDoc import SkipDoc
 from letsdata_interfaces.readers.model.ParseDocumentResult import ParseDocumentResult
 from letsdata_interfaces.readers.model.ParseDocumentResultStatus import ParseDocumentResultStatus
 
-#: Keys of a flattened document (spec §6) that are Document attributes, not payload.
+#: Keys of a flattened document (docs/letsdata-wire-contract.md, Document model) that are Document attributes, not payload.
 DOCUMENT_ATTRIBUTE_KEYS = frozenset(
     {"documentType", "documentId", "recordType", "partitionKey", "documentMetadata"}
 )
@@ -104,7 +104,7 @@ def document_from_flat(
     default_partition_key: str | None = None,
     extra_metadata: Mapping[str, Any] | None = None,
 ) -> Document:
-    """Rebuild a Document from the flat JSON object LetsData writes downstream (spec §6).
+    """Rebuild a Document from the flat JSON object LetsData writes downstream (docs/letsdata-wire-contract.md, Document model).
 
     The platform writes a document as one flat object: the payload keys plus ``documentId``,
     ``recordType``, ``partitionKey`` and ``documentMetadata``. Reading such a record back (from

@@ -1,6 +1,6 @@
 """KinesisRecordReader example: each Kinesis record's data is one flat JSON document.
 
-This is the shape LetsData itself writes to a Kinesis destination (spec §6): the payload keys plus
+This is the shape LetsData itself writes to a Kinesis destination (docs/letsdata-wire-contract.md, Document model): the payload keys plus
 ``documentId``, ``recordType``, ``partitionKey`` and ``documentMetadata`` in one object. The reader
 turns it back into a Document, so a dataset can read another dataset's output stream.
 

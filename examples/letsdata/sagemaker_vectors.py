@@ -9,7 +9,7 @@ With the ``LAMBDA_AND_SAGEMAKER`` compute engine the platform calls two function
    document: the original document plus a ``vectors`` map, which is exactly the shape of the SQS
    message captured from a real dataset (see ``tests/events/QueueMessageReader.parseMessage.json``).
 
-Both inputs are the flat documents of spec §6 (plain dicts), not Document objects. A document without
+Both inputs are the flat documents of docs/letsdata-wire-contract.md (Document model) (plain dicts), not Document objects. A document without
 text, or a vectors map that is not ``{name: [numbers]}``, raises ``ValueError`` with a message naming
 the document and the field, which the bridge returns as an error envelope.
 """

@@ -1,4 +1,4 @@
-"""Stage Lambdas written the way SDLF 2.11.x users write them (spec §10), exercised by the scenarios.
+"""Stage Lambdas written the way SDLF 2.11.x users write them (docs/sdlf-compatibility.md), exercised by the scenarios.
 
 These are user-code examples, not library code: each handler uses only the public API
 (``DataLakeClient`` and its interfaces) in the shape of the sdlf-stage-lambda / sdlf-stage-glue
@@ -44,7 +44,7 @@ def stage_a_routing(event: dict[str, Any], context: Any = None) -> None:
 
 
 def routing_detail_from_dlq_body(body: dict[str, Any]) -> dict[str, Any]:
-    """Normalise the two shapes the stage A DLQ holds (spec §13 item 17): the raw S3 ``detail``
+    """Normalise the two shapes the stage A DLQ holds (docs/sdlf-compatibility.md): the raw S3 ``detail``
     (from the queue's redrive policy) and the flattened execution input (from the error Lambda).
     A routing Lambda that calls this before reading ``body["object"]`` survives a redrive of both."""
     if isinstance(body.get("object"), dict) and isinstance(body.get("bucket"), dict):

@@ -1,6 +1,6 @@
 """Import-time budget of ``datalake_library`` in a fresh interpreter (marker ``perf``).
 
-The target is <= 30 ms over a bare interpreter (issue 2, item 9); the test allows 2x headroom
+The target is <= 30 ms over a bare interpreter (docs/performance.md, Cold start); the test allows 2x headroom
 because the development machine is small and shared. ``bench/bench_datalake.py`` reports the
 actual figures.
 """

@@ -1,4 +1,4 @@
-"""Spec §11 items 3-6: stage A routing -> process -> error -> redrive, on a full SDLF deployment
+"""Stage A scenarios (docs/sdlf-compatibility.md): routing -> process -> error -> redrive, on a full SDLF deployment
 (moto server) through the example stage Lambdas in ``stage_lambdas``."""
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def test_redrive_moves_one_message_from_the_dlq_to_the_queue(env: SdlfEnvironmen
 
 
 def test_redrive_of_a_flattened_error_message_breaks_routing_unless_normalised(env: SdlfEnvironment) -> None:
-    """Spec §13 item 17: the DLQ also holds the error Lambda's flattened execution input; the
+    """(docs/sdlf-compatibility.md) The DLQ also holds the error Lambda's flattened execution input; the
     original routing fails on it after a redrive. The normaliser recovers the S3 detail."""
     event = _route_and_get_input(env, "engineering/legislators/persons.json")
     stage_lambdas.stage_a_error(event)
@@ -198,7 +198,7 @@ def test_redrive_of_a_flattened_error_message_breaks_routing_unless_normalised(e
 def test_redrive_with_the_templates_stage_name_is_a_named_configuration_error(
     env: SdlfEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Spec §13 item 17: the redrive Lambdas get STAGE=StageA while the parameters use ``A``."""
+    """(docs/sdlf-compatibility.md) The redrive Lambdas get STAGE=StageA while the parameters use ``A``."""
     monkeypatch.setenv("STAGE", "StageA")
     with pytest.raises(ConfigurationError, match="/SDLF/SQS/engineering/mainStageADLQ"):
         stage_lambdas.stage_a_redrive()

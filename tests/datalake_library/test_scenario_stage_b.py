@@ -1,4 +1,4 @@
-"""Spec §11 items 7-9: stage B scheduled and SQS-triggered routing, the failure branch, and
+"""Stage B scenarios (docs/sdlf-compatibility.md): scheduled and SQS-triggered routing, the failure branch, and
 redrive, on a full SDLF deployment (moto server) through the example stage Lambdas."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def env(sdlf_environment: SdlfEnvironment, monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 def _schedule_payload(env: SdlfEnvironment) -> dict[str, str]:
-    """What the stage B schedule sends to the routing Lambda (spec §8)."""
+    """What the stage B schedule sends to the routing Lambda (docs/sdlf-compatibility.md)."""
     return {
         "team": env.team,
         "pipeline": env.pipeline,

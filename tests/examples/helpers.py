@@ -29,7 +29,7 @@ def load_event(name: str) -> dict[str, Any]:
 def make_request(
     interface: str, function: str, data: Any = _ABSENT, batched: list[Any] | None = None
 ) -> dict:
-    """A request envelope as the platform sends it (spec §3)."""
+    """A request envelope as the platform sends it (docs/letsdata-wire-contract.md, Request envelope)."""
     event: dict[str, Any] = {
         "requestId": str(uuid.uuid4()),
         "interface": interface,
@@ -69,7 +69,7 @@ def invoke_error(event: Any) -> dict[str, Any]:
 
 
 def flatten(document: dict[str, Any]) -> dict[str, Any]:
-    """What LetsData writes downstream for a serialised Document (spec §6): payload keys + 4 attributes."""
+    """What LetsData writes downstream for a serialised Document (docs/letsdata-wire-contract.md, Document model): payload keys + 4 attributes."""
     return {
         **document["documentKeyValuesMap"],
         "documentId": document["documentId"],

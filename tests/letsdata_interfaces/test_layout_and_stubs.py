@@ -1,4 +1,4 @@
-"""Module layout of spec 2, the stub behaviour and the Spark credential helpers."""
+"""Module layout (docs/letsdata-wire-contract.md), the stub behaviour and the Spark credential helpers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Envelope validation in the required order (spec 3) and the factory modules (spec 2)."""
+"""Envelope validation in the required order and the factory modules (docs/letsdata-wire-contract.md)."""
 
 from __future__ import annotations
 

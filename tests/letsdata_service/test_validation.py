@@ -1,4 +1,4 @@
-"""Every data-validation rule of every function, driven by the function table (spec 7, 11.7)."""
+"""Every data-validation rule of every function, driven by the function table (docs/letsdata-wire-contract.md)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class Key(NamedTuple):
     absent_as: Any = None  # what the user method receives when the key is absent or null
 
 
-S, I, D, L = "str", "int", "dict", "list"
+S, N, D, L = "str", "int", "dict", "list"
 _SPARK_TAIL = [Key("readFormat", S), Key("readOptions", D), Key("writeDestination", S), Key("writeUri", S),
                Key("writeFormat", S), Key("writeMode", S), Key("writeOptions", D), Key("sparkCredentialsSecretArn", S)]
 
@@ -44,11 +44,11 @@ CONTRACT: dict[str, list[Key]] = {
     "SingleFileParser.getRecordStartPattern": [Key("s3FileType", S)],
     "SingleFileParser.getRecordEndPattern": [Key("s3FileType", S)],
     "SingleFileParser.parseDocument": [
-        Key("s3FileType", S), Key("fileName", S), Key("offsetBytes", I), Key("content", S),
-        Key("startIndex", I), Key("endIndex", I)],
+        Key("s3FileType", S), Key("fileName", S), Key("offsetBytes", N), Key("content", S),
+        Key("startIndex", N), Key("endIndex", N)],
     "KinesisRecordReader.parseMessage": [
         Key("streamArn", S), Key("shardId", S), Key("partitionKey", S), Key("sequenceNumber", S),
-        Key("approximateArrivalTimestamp", I), Key("data", S)],
+        Key("approximateArrivalTimestamp", N), Key("data", S)],
     "QueueMessageReader.parseMessage": [
         Key("messageId", S), Key("messageGroupId", S, required=False, nullable=True),
         Key("messageDeduplicationId", S, required=False, nullable=True), Key("messageAttributes", D),
@@ -56,13 +56,13 @@ CONTRACT: dict[str, list[Key]] = {
     "DynamoDBStreamsRecordReader.parseRecord": [
         Key("streamArn", S), Key("shardId", S), Key("eventId", S), Key("eventName", S),
         Key("identityPrincipalId", S, nullable=True), Key("identityType", S, nullable=True),
-        Key("sequenceNumber", S), Key("sizeBytes", I), Key("streamViewType", S),
-        Key("approximateCreationDateTime", I), Key("data", D, passed=False),
+        Key("sequenceNumber", S), Key("sizeBytes", N), Key("streamViewType", S),
+        Key("approximateCreationDateTime", N), Key("data", D, passed=False),
         Key("keys", D, where="data.data"),
         Key("oldImage", D, required=False, nullable=True, where="data.data", absent_as={}),
         Key("newImage", D, required=False, nullable=True, where="data.data", absent_as={})],
     "DynamoDBTableItemReader.parseDynamoDBItem": [
-        Key("tableName", S), Key("segmentNumber", I), Key("data", D, passed=False),
+        Key("tableName", S), Key("segmentNumber", N), Key("data", D, passed=False),
         Key("keys", D, where="data.data"), Key("item", D, where="data.data")],
     "SagemakerVectorsInterface.extractDocumentElementsForVectorization": [Key("document", D)],
     "SagemakerVectorsInterface.constructVectorDoc": [Key("documentInterface", D), Key("vectorsMap", D)],
@@ -73,7 +73,7 @@ CONTRACT: dict[str, list[Key]] = {
 #: Keys whose text reaches the user as a UTF-8 ``bytearray`` (parseDocument's content, Kinesis data).
 AS_BYTEARRAY = {("SingleFileParser.parseDocument", "content"), ("KinesisRecordReader.parseMessage", "data")}
 #: A value of the wrong type for each contract type, and its Python type name in the message.
-WRONG = {S: [(7, "int"), (True, "bool"), (["x"], "list")], I: [("7", "str"), (True, "bool"), (7.5, "float")],
+WRONG = {S: [(7, "int"), (True, "bool"), (["x"], "list")], N: [("7", "str"), (True, "bool"), (7.5, "float")],
          D: [([], "list"), ("x", "str")], L: [({}, "dict"), ("x", "str")]}
 
 KEY_CASES = [(fn, key) for fn, keys in CONTRACT.items() for key in keys]

@@ -1,4 +1,4 @@
-"""Envelopes, the stage lookup and the wire serialiser (spec 4, 5, 9)."""
+"""Envelopes, the stage lookup and the wire serialiser (docs/letsdata-wire-contract.md)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from letsdata_utils.stage import Stage
 
 
 def original_getJsonObject(value: Any) -> Any:
-    """Reference: the original algorithm as described in spec 5.1 (for the values it handled)."""
+    """Reference: the original algorithm as docs/letsdata-wire-contract.md describes it (for the values it handled)."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     try:

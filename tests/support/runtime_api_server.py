@@ -247,7 +247,7 @@ def awslambdaric_process(
 ) -> Iterator[LambdaProcess]:
     """Run ``python -m awslambdaric <handler>`` against a fresh Runtime API server.
 
-    The environment is what Lambda sets for a function (platform-notes §4) with ``LAMBDA_TASK_ROOT``
+    The environment is what Lambda sets for a function (docs/architecture.md) with ``LAMBDA_TASK_ROOT``
     and ``PYTHONPATH`` at ``task_root``; inherited ``LETSDATA_IMPL_*`` / ``AWS_LAMBDA_*`` variables are
     dropped so only ``extra_env`` selects implementations. The client is always terminated (then
     killed if it does not exit) when the block ends, whatever happened inside it.

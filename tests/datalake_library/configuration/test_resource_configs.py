@@ -1,4 +1,4 @@
-"""§14 legacy configuration classes: names, lazy batched reads through the shared cache, fallbacks,
+"""Legacy configuration classes (docs/sdlf-compatibility.md): names, lazy batched reads through the shared cache, fallbacks,
 and named errors."""
 
 from __future__ import annotations

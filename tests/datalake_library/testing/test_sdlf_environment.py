@@ -10,7 +10,7 @@ import pytest
 
 from datalake_library.testing import SdlfEnvironment, create_sdlf_environment, sdlf_parameter_names
 
-#: spec §3.1 for team engineering, pipeline main, stages A and B, written out literally.
+#: The SSM names (docs/sdlf-compatibility.md) for team engineering, pipeline main, stages A and B, written out literally.
 EXPECTED_SECTION_3_1 = {
     "/SDLF2/S3/RawBucket",
     "/SDLF2/S3/StageBucket",
