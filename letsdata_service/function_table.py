@@ -64,14 +64,17 @@ class FunctionSpec:
     fields: tuple[FieldSpec, ...] = ()
     data_required: bool = True  # False: data may be absent/null/{} (getS3FileType)
     finish: Callable[[FunctionSpec, list[Any]], list[Any]] | None = None
-    service_module: str = ""
-    known_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    #: ``Interface.function``, as used in every message (filled in when the table is built).
-    label: str = ""
+    #: The keys each container (``data``, ``data.data``) may hold; the others are logged as unknown.
+    known_keys: Mapping[str, frozenset[str]] = field(init=False, repr=False)
+    #: ``Interface.function``, as used in every message.
+    label: str = field(init=False)
 
-    @property
-    def interface_name(self) -> str:
-        return self.interface.name
+    def __post_init__(self) -> None:
+        keys: dict[str, set[str]] = {}
+        for f in self.fields:
+            keys.setdefault(f.parent, set()).add(f.key)
+        object.__setattr__(self, "known_keys", {parent: frozenset(names) for parent, names in keys.items()})
+        object.__setattr__(self, "label", f"{self.interface.name}.{self.function}")
 
 
 def _utf8_bytearray(value: str) -> bytearray:
@@ -158,18 +161,8 @@ SERVICE_MODULES: dict[InterfaceNames, tuple[str, str]] = {
 }
 
 
-def _known_keys(spec: FunctionSpec) -> dict[str, frozenset[str]]:
-    keys: dict[str, set[str]] = {}
-    for f in spec.fields:
-        keys.setdefault(f.parent, set()).add(f.key)
-    return {parent: frozenset(names) for parent, names in keys.items()}
-
-
 FUNCTIONS: dict[InterfaceNames, dict[str, FunctionSpec]] = {}
 for _spec in _SPECS:
-    object.__setattr__(_spec, "service_module", SERVICE_MODULES[_spec.interface][0])
-    object.__setattr__(_spec, "known_keys", _known_keys(_spec))
-    object.__setattr__(_spec, "label", f"{_spec.interface.name}.{_spec.function}")
     FUNCTIONS.setdefault(_spec.interface, {})[_spec.function] = _spec
 
 

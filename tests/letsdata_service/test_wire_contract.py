@@ -373,3 +373,58 @@ def test_other_empty_dicts_are_accepted_silently(caplog) -> None:
     with caplog.at_level(logging.INFO, logger="letsdata"):
         assert _invoke(event)["StatusCode"] == 200
     assert _letsdata_records(caplog, logging.WARNING) == []
+
+
+# -- the user methods' parameter names (docs/letsdata-wire-contract.md, Interfaces and functions) -----
+_SPARK_ARGS = ["readFormat", "readOptions", "writeDestination", "writeUri", "writeFormat", "writeMode",
+               "writeOptions", "spark_credentials_secret_arn"]
+USER_ARGUMENTS: dict[str, list[str]] = {
+    "SingleFileParser.getS3FileType": [],
+    "SingleFileParser.getResolvedS3FileName": ["s3FileType", "fileName"],
+    "SingleFileParser.getRecordStartPattern": ["s3FileType"],
+    "SingleFileParser.getRecordEndPattern": ["s3FileType"],
+    "SingleFileParser.parseDocument": ["s3FileType", "s3Filename", "offsetBytes", "byteArr", "startIndex",
+                                       "endIndex"],
+    "KinesisRecordReader.parseMessage": ["streamArn", "shardId", "partitionKey", "sequenceNumber",
+                                         "approximateArrivalTimestamp", "data"],
+    "QueueMessageReader.parseMessage": ["messageId", "messageGroupId", "messageDeduplicationId",
+                                        "messageAttributes", "messageBody"],
+    "DynamoDBStreamsRecordReader.parseRecord": [
+        "streamArn", "shardId", "eventId", "eventName", "identityPrincipalId", "identityType", "sequenceNumber",
+        "sizeBytes", "streamViewType", "approximateCreationDateTime", "keys", "oldImage", "newImage"],
+    "DynamoDBTableItemReader.parseDynamoDBItem": ["tableName", "segmentNumber", "keys", "item"],
+    "SagemakerVectorsInterface.extractDocumentElementsForVectorization": ["document"],
+    "SagemakerVectorsInterface.constructVectorDoc": ["documentInterface", "vectorsMap"],
+    "SparkMapperInterface.mapper": ["appName", "readDestination", "readUri", *_SPARK_ARGS],
+    "SparkReducerInterface.reducer": ["appName", "readDestination", "readUris", *_SPARK_ARGS],
+}
+
+
+@pytest.mark.parametrize("function", sorted(USER_ARGUMENTS))
+def test_the_table_names_the_user_methods_parameters(function: str) -> None:
+    """The table documents which wire key becomes which user parameter; the stubs declare the same."""
+    import inspect
+
+    from letsdata_service.function_table import FUNCTIONS
+    from letsdata_service.interface_table import INTERFACES
+    from letsdata_service.registry import load_class
+    from letsdata_service.Service import InterfaceNames
+
+    interface, name = function.split(".")
+    spec = FUNCTIONS[InterfaceNames.fromValue(interface)][name]
+    assert [f.arg for f in spec.fields if f.arg is not None] == USER_ARGUMENTS[function]
+    stub = load_class(INTERFACES[InterfaceNames.fromValue(interface)].stub, "test")
+    assert list(inspect.signature(getattr(stub, name)).parameters)[1:] == USER_ARGUMENTS[function]
+
+
+def test_the_table_cannot_be_changed_at_run_time() -> None:
+    import dataclasses
+
+    from letsdata_service.function_table import FUNCTIONS
+    from letsdata_service.Service import InterfaceNames
+
+    spec = FUNCTIONS[InterfaceNames.KinesisRecordReader]["parseMessage"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.data_required = False  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.fields[0].required = False  # type: ignore[misc]
