@@ -201,3 +201,61 @@ def test_the_spec_repr_names_the_template() -> None:
     assert repr(PARAMETERS["stage_queue"]) == (
         "ParameterSpec('stage_queue', '/SDLF/SQS/{team}/{pipeline}{stage}Queue', "
         "requires=('team', 'pipeline', 'stage'))")
+
+
+def test_messages_for_unknown_attributes_and_missing_context_are_exact() -> None:
+    resolver = ParameterResolver(FakeAws(FakeSsm({})), team="engineering")
+    with pytest.raises(ConfigurationError) as unknown:
+        resolver.parameter_name("raw_bukket")
+    assert str(unknown.value) == "'raw_bukket' is not an SSM-backed attribute"
+    with pytest.raises(ConfigurationError) as missing:
+        resolver.parameter_name("stage_queue")
+    assert str(missing.value) == (
+        "stage_queue needs pipeline, stage (parameter /SDLF/SQS/{team}/{pipeline}{stage}Queue); "
+        "this client was created with team='engineering', pipeline=None, stage=None")
+    assert missing.value.missing_context == ("pipeline", "stage")
+
+
+def test_a_second_refresh_keeps_what_the_first_cached_and_skips_known_absences() -> None:
+    values = {n: f"v:{n}" for n in STAGE_NAMES if not n.endswith("Queue")}
+    values["/SDLF2/Misc/pEnv"] = "dev"
+    resolver, ssm = _resolver(values)
+    resolver.get("raw_bucket")  # first refresh: the 12 names, the queue absent
+    assert resolver.value_of("/SDLF2/Misc/pEnv") == "dev"  # second refresh: only the new name
+    assert ssm.calls[-1]["Names"] == ["/SDLF2/Misc/pEnv"]
+    calls = len(ssm.calls)
+    assert resolver.get("raw_bucket") == "v:/SDLF2/S3/RawBucket"  # still cached after the second refresh
+    assert len(ssm.calls) == calls
+
+
+def test_a_fractional_ttl_still_caches(monkeypatch) -> None:
+    import datalake_library.parameters as parameters
+
+    clock = [50.0]
+    monkeypatch.setattr(parameters.time, "monotonic", lambda: clock[0])
+    monkeypatch.setenv(CACHE_TTL_ENV, "0.5")
+    resolver, ssm = _resolver({n: f"v:{n}" for n in STAGE_NAMES})
+    resolver.get("raw_bucket")
+    clock[0] += 0.4
+    resolver.get("raw_bucket")
+    assert len(ssm.calls) == 2
+    clock[0] += 0.2
+    resolver.get("raw_bucket")
+    assert len(ssm.calls) == 4
+
+
+def test_a_client_error_without_a_code_names_the_error_itself() -> None:
+    error = ClientError({"Error": {"Message": "odd"}}, "GetParameters")
+    resolver = ParameterResolver(FakeAws(FakeSsm({}, error)), **STAGE_CONTEXT)
+    with pytest.raises(ConfigurationError) as info:
+        resolver.get("raw_bucket")
+    assert str(info.value).endswith(f": {error}")
+
+
+def test_each_read_is_logged_at_debug_with_its_absences(caplog) -> None:
+    values = {n: f"v:{n}" for n in STAGE_NAMES if not n.endswith("Queue")}
+    resolver, _ = _resolver(values)
+    with caplog.at_level(logging.DEBUG, logger="datalake_library.parameters"):
+        resolver.get("raw_bucket")
+    assert [r.getMessage() for r in caplog.records if r.name == "datalake_library.parameters"] == [
+        "read 10 SSM parameters (1 absent)", "read 2 SSM parameters (0 absent)"]
