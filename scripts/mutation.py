@@ -34,7 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: module -> the tests that guard it (hand-written expectations, not derived from the module).
 TARGETS: dict[str, list[str]] = {
     "letsdata_service/function_table.py": ["tests/letsdata_service/test_wire_contract.py"],
-    "letsdata_utils/request_utils.py": ["tests/letsdata_utils/test_request_utils.py"],
+    "letsdata_utils/request_utils.py": [
+        "tests/letsdata_utils/test_request_utils_messages.py",
+        "tests/letsdata_utils/test_request_utils.py",
+    ],
     "datalake_library/parameters.py": [
         "tests/datalake_library/test_sdlf_parameter_names.py",
         "tests/datalake_library/test_parameter_resolver.py",
