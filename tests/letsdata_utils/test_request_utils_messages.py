@@ -16,7 +16,11 @@ import pytest
 
 from letsdata_utils import request_utils
 from letsdata_utils.errors import LetsDataSerializationError
-from letsdata_utils.request_utils import getJsonObject, getLambdaStageFromEnvironment, return500ResponseFromException
+from letsdata_utils.request_utils import (
+    getJsonObject,
+    getLambdaStageFromEnvironment,
+    return500ResponseFromException,
+)
 from letsdata_utils.stage import Stage
 
 
