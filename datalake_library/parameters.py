@@ -84,7 +84,7 @@ class ParameterSpec:
 
 _TEAM_PIPELINE_STAGE = ("team", "pipeline", "stage")
 
-#: attribute -> parameter (spec §3.1). ``stage`` is appended verbatim after ``pipeline``.
+#: attribute -> parameter (docs/sdlf-compatibility.md). ``stage`` is appended verbatim after ``pipeline``.
 PARAMETERS: dict[str, ParameterSpec] = {
     spec.attribute: spec
     for spec in (

@@ -6,7 +6,7 @@ octagon tables, the FIFO stage queue and its dead-letter queue, a state machine 
 KMS keys. Recreating that by hand in every test is long and easy to get subtly wrong (a DLQ with
 content-based de-duplication hides the missing dedup id; a parameter named ``mainaQueue`` instead
 of ``mainAQueue`` is never found). This module builds it once, with the names and settings of
-the SDLF 2.11.x templates (spec §3.1, §7, §8), and hands back a :class:`SdlfEnvironment` naming
+the SDLF 2.11.x templates (docs/sdlf-compatibility.md), and hands back a :class:`SdlfEnvironment` naming
 everything it made.
 
 Usage with pytest (the ``sdlf_environment`` fixture comes from this package's plugin, which is
@@ -66,7 +66,7 @@ _ONE_DAY = 24 * 60 * 60
 
 
 def sdlf_parameter_names(team: str, pipeline: str, stage: str) -> dict[str, str]:
-    """The byte-exact SSM names of spec §3.1, keyed by the library attribute that reads them.
+    """The byte-exact SSM names (docs/sdlf-compatibility.md), keyed by the library attribute that reads them.
 
     ``stage`` is concatenated verbatim after ``pipeline`` (``mainA``), foundation-level names live
     under ``/SDLF2/`` and team/pipeline/stage names under ``/SDLF/``, as in the 2.11.x templates.
@@ -153,7 +153,7 @@ class SdlfEnvironment:
             ) from None
 
     def parameter_names(self, stage: str) -> dict[str, str]:
-        """The §3.1 SSM names for this team and pipeline at ``stage`` (present or omitted)."""
+        """The SSM names for this team and pipeline at ``stage`` (present or omitted)."""
         return sdlf_parameter_names(self.team, self.pipeline, stage)
 
     def client(self, service: str) -> Any:
@@ -163,7 +163,7 @@ class SdlfEnvironment:
     def lambda_environment(self, stage: str) -> dict[str, str]:
         """The variables SDLF sets on a stage's Lambdas (routing reads PIPELINE/PIPELINE_STAGE/ORG/
         DOMAIN/ENV, redrive reads TEAM/PIPELINE/STAGE). ``STAGE`` is the SSM spelling (``A``),
-        not the templates' broken ``StageA`` (spec §13 item 17)."""
+        not the templates' broken ``StageA`` (docs/sdlf-compatibility.md)."""
         self.stage(stage)
         variables = {
             "TEAM": self.team,
@@ -213,7 +213,7 @@ class SdlfEnvironment:
     def s3_object_created_detail(
         self, key: str, size: int = 0, bucket: str | None = None, etag: str | None = None
     ) -> dict[str, Any]:
-        """An ``aws.s3`` "Object Created" ``detail`` (the SQS body of the stage A queue, spec §8).
+        """An ``aws.s3`` "Object Created" ``detail`` (the SQS body of the stage A queue; docs/sdlf-compatibility.md).
 
         ``key`` is used as EventBridge delivers it: URL-encoded (``+`` for a space).
         """
@@ -492,7 +492,7 @@ def create_sdlf_environment(
             stage=stage, state_machine_name=sm_name, state_machine_arn=sm_arn, **queue
         )
 
-    # SSM: every §3.1 parameter that this deployment would publish, plus the related §3.3 ones.
+    # SSM: every SDLF parameter that this deployment would publish, plus the related ones.
     parameters: dict[str, str] = {
         "/SDLF2/S3/RawBucket": buckets["raw"],
         "/SDLF2/S3/StageBucket": buckets["stage"],
@@ -665,7 +665,7 @@ def _instance_parameters(
 def _related_parameters(
     team: str, pipeline: str, stages: Sequence[str], org: str, domain: str, env: str, region: str, account: str
 ) -> dict[str, str]:
-    """Spec §3.3: parameters a deployment publishes that the library does not read."""
+    """Parameters a deployment publishes that the library does not read."""
     related = {
         "/SDLF2/Misc/pOrg": org,
         "/SDLF2/Misc/pDomain": domain,
