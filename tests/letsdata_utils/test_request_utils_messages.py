@@ -157,3 +157,12 @@ def test_the_stage_lookup_works_with_the_module_cache_as_shipped(monkeypatch) ->
     monkeypatch.setenv("LETS_DATA_STAGE", "Prod")
     assert getLambdaStageFromEnvironment() is Stage.Prod
     assert getLambdaStageFromEnvironment() is Stage.Prod
+
+
+def test_a_cycle_through_objects_is_refused_naming_the_object() -> None:
+    node = Plain(1)
+    node.b = node
+    assert _message(node) == "getJsonObject - circular reference at $.b (Plain)"
+    outer = Plain(Plain(2))
+    outer.a.b = outer
+    assert _message([outer]) == "getJsonObject - circular reference at $[0].a.b (Plain)"
