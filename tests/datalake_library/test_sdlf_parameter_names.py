@@ -121,3 +121,89 @@ def test_an_absent_parameter_names_itself_and_the_deployment_option(ssm_values, 
     assert str(info.value) == (f"SSM parameter {name} for {attribute} does not exist{note}; client context: "
                                "team='engineering', pipeline='main', stage='A'")
     assert info.value.parameter == name
+
+
+# -- the names of earlier SDLF generations (docs/sdlf-compatibility.md), typed in by hand -----------
+#: v1 - 2.6, tried in order: the 2.11 /SDLF2/ name, then v2's /SDLF/ name, then v1's.
+LEGACY_NAMES = {
+    "raw_bucket": ("/SDLF2/S3/RawBucket", "/SDLF/S3/RawBucket", "/SDLF/S3/CentralBucket"),
+    "stage_bucket": ("/SDLF2/S3/StageBucket", "/SDLF/S3/StageBucket"),
+    "analytics_bucket": ("/SDLF2/S3/AnalyticsBucket", "/SDLF/S3/AnalyticsBucket"),
+    "artifacts_bucket": ("/SDLF2/S3/ArtifactsBucket", "/SDLF/S3/ArtifactsBucket"),
+    "raw_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/KeyArn", "/SDLF/KMS/CentralBucket"),
+    "stage_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/KeyArn", "/SDLF/KMS/StageBucket"),
+    "analytics_bucket_kms_key": ("/SDLF2/KMS/KeyArn", "/SDLF/KMS/KeyArn", "/SDLF/KMS/AnalyticsBucket"),
+    "object_metadata_table": ("/SDLF2/Dynamo/ObjectCatalog", "/SDLF/Dynamo/ObjectCatalog"),
+    "transform_mapping_table": ("/SDLF2/Dynamo/TransformMapping", "/SDLF/Dynamo/TransformMapping"),
+    "pipelines_table": ("/SDLF2/Dynamo/Pipelines", "/SDLF/Dynamo/Pipelines"),
+    "manifests_control_table": ("/SDLF2/Dynamo/Manifests", "/SDLF/Dynamo/Manifests"),
+    "stage_queue": ("/SDLF/SQS/{team}/{prefix}{stage}Queue",),
+    "stage_dlq": ("/SDLF/SQS/{team}/{prefix}{stage}DLQ",),
+    "state_machine_arn": ("/SDLF/SM/{team}/{pipeline}{stage}SM",),
+    "team_data_kms_key": ("/SDLF/KMS/{team}/DataKeyId",),
+}
+#: 2.7 - 2.11.0, the "deployment instance" scheme of the CDK constructs.
+INSTANCE_NAMES = {
+    "raw_bucket": "/sdlf/storage/rRawBucket/{instance}",
+    "stage_bucket": "/sdlf/storage/rStageBucket/{instance}",
+    "analytics_bucket": "/sdlf/storage/rAnalyticsBucket/{instance}",
+    "artifacts_bucket": "/sdlf/storage/rArtifactsBucket/{instance}",
+    "peh_table": "/sdlf/dataset/rDynamoPipelineExecutionHistory/{instance}",
+    "manifests_table": "/sdlf/dataset/rDynamoManifests/{instance}",
+    "stage_queue": "/sdlf/pipeline/rQueueRoutingStep/{instance}",
+    "stage_dlq": "/sdlf/pipeline/rDeadLetterQueueRoutingStep/{instance}",
+    "state_machine_arn": "/sdlf/pipeline/rStateMachine/{instance}",
+    "data_kms_key": "/sdlf/dataset/rKMSDataKey/{instance}",
+}
+
+
+def test_the_legacy_and_instance_name_tables_are_byte_exact() -> None:
+    from datalake_library.parameters import INSTANCE_PARAMETERS, LEGACY_PARAMETERS
+
+    assert LEGACY_PARAMETERS == LEGACY_NAMES
+    assert INSTANCE_PARAMETERS == INSTANCE_NAMES
+
+
+def test_first_value_tries_names_in_order_and_batches_the_rest_with_the_fill() -> None:
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
+
+    clear_parameter_cache()
+    ssm = FakeSsm({"/SDLF/S3/RawBucket": "v2-raw", "/SDLF/S3/CentralBucket": "v1-raw", "/SDLF/S3/StageBucket": "st"})
+    resolver = ParameterResolver(FakeAws(ssm), team="engineering")
+    names = list(LEGACY_NAMES["raw_bucket"])
+    assert resolver.first_value(names, fill=["/SDLF/S3/StageBucket"]) == ("/SDLF/S3/RawBucket", "v2-raw")
+    assert ssm.calls == [{"Names": [*names, "/SDLF/S3/StageBucket"], "WithDecryption": True}]
+    # later reads come from the cache, absences included
+    assert resolver.first_value(names) == ("/SDLF/S3/RawBucket", "v2-raw")
+    assert resolver.first_value(["/SDLF/S3/StageBucket"]) == ("/SDLF/S3/StageBucket", "st")
+    assert resolver.first_value(["/SDLF2/S3/RawBucket"]) == (None, None)
+    assert len(ssm.calls) == 1
+    clear_parameter_cache()
+
+
+def test_first_value_falls_back_to_the_oldest_name_and_reports_none_when_all_are_absent() -> None:
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
+
+    clear_parameter_cache()
+    ssm = FakeSsm({"/SDLF/S3/CentralBucket": "v1-raw"})
+    resolver = ParameterResolver(FakeAws(ssm))
+    assert resolver.first_value(list(LEGACY_NAMES["raw_bucket"])) == ("/SDLF/S3/CentralBucket", "v1-raw")
+    assert resolver.first_value(list(LEGACY_NAMES["stage_bucket"])) == (None, None)
+    many = [f"/x/{i}" for i in range(12)]
+    assert resolver.first_value(many) == (None, None)
+    assert [len(c["Names"]) for c in ssm.calls[-2:]] == [10, 2]
+    clear_parameter_cache()
+
+
+def test_an_absent_parameter_is_also_botocores_parameter_not_found() -> None:
+    from botocore.exceptions import ClientError
+
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
+
+    clear_parameter_cache()
+    resolver = ParameterResolver(FakeAws(FakeSsm({})), **CONTEXT)
+    with pytest.raises(ClientError) as info:
+        resolver.get("raw_bucket")
+    assert info.value.response["Error"]["Code"] == "ParameterNotFound"
+    assert isinstance(info.value, ConfigurationError)
+    clear_parameter_cache()
