@@ -207,3 +207,36 @@ def test_an_absent_parameter_is_also_botocores_parameter_not_found() -> None:
     assert info.value.response["Error"]["Code"] == "ParameterNotFound"
     assert isinstance(info.value, ConfigurationError)
     clear_parameter_cache()
+
+
+def test_first_value_does_not_refetch_fill_names_already_cached_present_or_absent() -> None:
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
+
+    clear_parameter_cache()
+    ssm = FakeSsm({"/SDLF/S3/StageBucket": "st"})
+    resolver = ParameterResolver(FakeAws(ssm))
+    assert resolver.first_value(["/SDLF/S3/StageBucket", "/SDLF/S3/AbsentBucket"]) == ("/SDLF/S3/StageBucket", "st")
+    assert resolver.first_value(["/SDLF/S3/RawBucket"], fill=["/SDLF/S3/StageBucket", "/SDLF/S3/AbsentBucket"]) == (
+        None, None)
+    assert ssm.calls[-1]["Names"] == ["/SDLF/S3/RawBucket"]
+    clear_parameter_cache()
+
+
+def test_first_value_caches_for_a_fractional_ttl(monkeypatch) -> None:
+    import datalake_library.parameters as parameters
+    from tests.datalake_library.test_parameter_resolver import FakeAws, FakeSsm
+
+    clear_parameter_cache()
+    clock = [10.0]
+    monkeypatch.setattr(parameters.time, "monotonic", lambda: clock[0])
+    monkeypatch.setenv("DATALAKE_SSM_CACHE_TTL", "0.5")
+    ssm = FakeSsm({"/SDLF/S3/RawBucket": "raw"})
+    resolver = ParameterResolver(FakeAws(ssm))
+    assert resolver.first_value(["/SDLF/S3/RawBucket"]) == ("/SDLF/S3/RawBucket", "raw")
+    clock[0] += 0.4
+    assert resolver.first_value(["/SDLF/S3/RawBucket"]) == ("/SDLF/S3/RawBucket", "raw")
+    assert len(ssm.calls) == 1
+    clock[0] += 0.2
+    resolver.first_value(["/SDLF/S3/RawBucket"])
+    assert len(ssm.calls) == 2
+    clear_parameter_cache()
