@@ -5,7 +5,7 @@ and inspects ``body.statusCode`` of the returned envelope. The handler never rai
 ``KeyboardInterrupt``): validation failures, user exceptions of any kind (``SystemExit``,
 ``asyncio.CancelledError``, ...), results that are not strict JSON or too large for Lambda's response
 limit, and requests that run past the invocation's deadline all come back as the 500 envelope
-(spec 4.2). What the handler returns is exactly what the runtime can encode and send.
+(docs/letsdata-wire-contract.md). What the handler returns is exactly what the runtime can encode and send.
 
 Importing this module loads neither boto3 nor pyspark; a service module and the user class are
 imported only when the first request for that interface arrives, and the user class is instantiated

@@ -1,4 +1,4 @@
-"""Response envelopes, the stage lookup and the wire serialiser (spec sections 4, 5 and 9)."""
+"""Response envelopes, the stage lookup and the wire serialiser (docs/letsdata-wire-contract.md)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ TYPE_LIMIT_BYTES = 1024
 
 
 def exception_body(err: BaseException) -> dict[str, Any]:
-    """The error ``body`` (spec 4.2): statusCode, errorMessage, exception{errorMessage, errorType, stackTrace}.
+    """The error ``body`` (docs/letsdata-wire-contract.md, Response envelopes): statusCode, errorMessage, exception{errorMessage, errorType, stackTrace}.
 
     Long texts are cut to stay far below Lambda's response limit: the message to
     :data:`MESSAGE_LIMIT_BYTES`, the trace to :data:`TRACE_LIMIT_BYTES` (a long message quoted in the
@@ -115,12 +115,12 @@ def success_body(data: Any) -> dict[str, Any]:
 
 
 def return200Response(data: Any) -> dict[str, Any]:
-    """The 200 envelope around already-serialised ``data`` (spec 4.1)."""
+    """The 200 envelope around already-serialised ``data`` (docs/letsdata-wire-contract.md, Response envelopes)."""
     return {"StatusCode": 200, "headers": dict(HEADERS_JSON), "body": success_body(data)}
 
 
 def getJsonObject(input: Any) -> Any:  # noqa: A002 - original parameter name
-    """Turn a user return value into JSON-compatible data (spec 5.2).
+    """Turn a user return value into JSON-compatible data (docs/letsdata-wire-contract.md, Serialisation of return values).
 
     Identical output to the original for everything it handled (plain values, JSON-able containers,
     objects emitted attribute by attribute in assignment order, enums as their value), plus: lists,
