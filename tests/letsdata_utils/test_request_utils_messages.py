@@ -75,7 +75,7 @@ def test_bytes_are_refused_with_the_whole_message() -> None:
 def test_a_cycle_is_refused_with_the_whole_message() -> None:
     loop: dict[str, Any] = {}
     loop["self"] = loop
-    assert _message(loop) == "getJsonObject - circular reference at $.self (dict)"
+    assert _message(loop) == "getJsonObject - circular reference at $.self: a dict contains itself"
 
 
 def test_an_opaque_object_is_refused_with_the_whole_message() -> None:
@@ -162,7 +162,7 @@ def test_the_stage_lookup_works_with_the_module_cache_as_shipped(monkeypatch) ->
 def test_a_cycle_through_objects_is_refused_naming_the_object() -> None:
     node = Plain(1)
     node.b = node
-    assert _message(node) == "getJsonObject - circular reference at $.b (Plain)"
+    assert _message(node) == "getJsonObject - circular reference at $.b: a Plain contains itself"
     outer = Plain(Plain(2))
     outer.a.b = outer
-    assert _message([outer]) == "getJsonObject - circular reference at $[0].a.b (Plain)"
+    assert _message([outer]) == "getJsonObject - circular reference at $[0].a.b: a Plain contains itself"
