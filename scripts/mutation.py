@@ -38,6 +38,12 @@ TARGETS: dict[str, list[str]] = {
         "tests/letsdata_utils/test_request_utils_messages.py",
         "tests/letsdata_utils/test_request_utils.py",
     ],
+    # the strict encoder behind getJsonObject and every AWS payload
+    "datalake_library/json_codec.py": [
+        "tests/datalake_library/test_json_codec.py",
+        "tests/letsdata_utils/test_request_utils_messages.py",
+        "tests/letsdata_utils/test_request_utils.py",
+    ],
     "datalake_library/parameters.py": [
         "tests/datalake_library/test_sdlf_parameter_names.py",
         "tests/datalake_library/test_parameter_resolver.py",
