@@ -279,7 +279,7 @@ def createSparkSession(
     from pyspark.sql import SparkSession
 
     with _state_lock:
-        active = SparkSession.getActiveSession()
+        active = _running_session(SparkSession)
         if active is not None and reuse and fingerprint == _live_fingerprint and _is_alive(active):
             logger.debug("reusing the live SparkSession (same master, jars and credentials)")
             return active
@@ -295,6 +295,18 @@ def createSparkSession(
         return spark
 
 
+def _running_session(session_class: Any) -> Any:
+    """The process's running session, whichever thread started it.
+
+    ``SparkSession.getActiveSession()`` is per thread: from a worker thread (letsdata_local runs
+    mapper tasks on a thread pool) it answers None while the process-wide session is alive, and
+    ``getOrCreate()`` would then hand back that session with its old Hadoop settings ("Using an
+    existing Spark session; only runtime SQL configurations will take effect") -- s3a would keep the
+    previous endpoint and credentials.
+    """
+    return session_class.getActiveSession() or getattr(session_class, "_instantiatedSession", None)
+
+
 def _is_alive(spark: Any) -> bool:
     try:
         return not spark.sparkContext._jsc.sc().isStopped()
@@ -308,7 +320,7 @@ def stopSparkSession() -> None:
     from pyspark.sql import SparkSession
 
     with _state_lock:
-        active = SparkSession.getActiveSession()
+        active = _running_session(SparkSession)
         if active is not None:
             active.stop()
         _live_fingerprint = None

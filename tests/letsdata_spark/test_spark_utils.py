@@ -242,3 +242,33 @@ def test_live_session_is_reused_only_for_identical_settings(spark: Any, tmp_path
     assert fresh is not spark
     assert spark_utils._is_alive(fresh) and not spark_utils._is_alive(spark)
     assert fresh.range(3).count() == 3
+
+
+def test_the_running_session_is_found_from_any_thread() -> None:
+    """getActiveSession() is per thread; from a mapper thread the process's session must still be
+    found (and stopped when the settings differ), or getOrCreate() keeps its old s3a settings."""
+    import threading
+
+    from letsdata_utils.spark_utils import _running_session
+
+    process_wide = object()
+
+    class FakeSessionClass:
+        _instantiatedSession = process_wide
+        _per_thread = threading.local()
+
+        @classmethod
+        def getActiveSession(cls) -> Any:
+            return getattr(cls._per_thread, "session", None)
+
+    found: list[Any] = []
+    worker = threading.Thread(target=lambda: found.append(_running_session(FakeSessionClass)))
+    worker.start()
+    worker.join()
+    assert found == [process_wide]
+    own = object()
+    FakeSessionClass._per_thread.session = own
+    assert _running_session(FakeSessionClass) is own
+    FakeSessionClass._instantiatedSession = None
+    del FakeSessionClass._per_thread.session
+    assert _running_session(FakeSessionClass) is None
