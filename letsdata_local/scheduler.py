@@ -55,6 +55,7 @@ from letsdata_local.task_runner import (
     error_sink,
     run_task,
 )
+from letsdata_local.state_machine_tasks import check_all_inputs, is_state_machine
 from letsdata_local.tasks import Task, plan_tasks, task_reader
 
 log = logging.getLogger("letsdata_local")
@@ -355,7 +356,9 @@ def prepare(cfg: Config, ctx: TaskContext, session: Any, *, concurrency: int, re
     options = RunOptions(batch_size=ctx.batch_size, progress=False, endpoint_url=ctx.endpoint_url)
     preflight(cfg, session, options)
     tasks = plan_tasks(cfg, session, sqs_workers=concurrency)
-    if tasks and cfg.read_destination == "S3":
+    if is_state_machine(cfg):  # every file of every line is named if missing, before any task starts
+        check_all_inputs(cfg, session, [dict(t.files) for t in tasks], ctx.chunk_size)
+    elif tasks and cfg.read_destination == "S3":
         # the user's parser is asked how to read a file before any task starts: a parser that
         # cannot answer fails the run here, clearly, instead of failing every task
         probe = task_reader(tasks[0], cfg, session, bridge or build_bridge(ctx, cfg, session), None, ctx.chunk_size)
