@@ -507,7 +507,8 @@ class Runner:
                     if record.task in failed:
                         summary.not_processed += 1
                         continue
-                    produced = record.outcomes if outcome.kind == Outcome.PRODUCED else [outcome]
+                    produced: list[Outcome] = (record.outcomes or [] if outcome.kind == Outcome.PRODUCED
+                                               else [outcome])
                     raised = next((o for o in produced if o.exception), None)
                     if raised is not None and not self.options.exceptions_as_errors:
                         metadata = raised.record.get("documentMetadata") or {}
@@ -517,7 +518,7 @@ class Runner:
                         summary.not_processed += record.records
                         continue
                     processed.append(record)
-                    for item in produced or ():
+                    for item in produced:
                         self._write(record, item)
                 self._settle_rejected()
                 summary.records_read += sum(record.records for record in processed)

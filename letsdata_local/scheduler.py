@@ -47,6 +47,7 @@ from letsdata_local.checkpoints import (
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.engine import BridgeClient
 from letsdata_local.runner import RunOptions, Summary, build_writer
+from letsdata_local.state_machine_tasks import check_all_inputs, is_state_machine
 from letsdata_local.task_runner import (
     TaskContext,
     TaskResult,
@@ -55,7 +56,6 @@ from letsdata_local.task_runner import (
     error_sink,
     run_task,
 )
-from letsdata_local.state_machine_tasks import check_all_inputs, is_state_machine
 from letsdata_local.tasks import Task, plan_tasks, task_reader
 
 log = logging.getLogger("letsdata_local")

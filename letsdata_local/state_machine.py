@@ -25,7 +25,6 @@ can be resumed with :meth:`StateMachineTask.resume` exactly as the platform resu
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field

@@ -21,10 +21,13 @@ from typing import Any
 
 from letsdata_local.config import Config
 from letsdata_local.readers import Reader, ResourceMissingError, SourceRecord
-from letsdata_local.state_machine import READER_TYPES, StateMachineDataset, StateMachineTask, check_inputs, s3_opener
-
-#: the task kind of one state-machine manifest line
-STATE_MACHINE_LINE = "STATE_MACHINE_LINE"
+from letsdata_local.state_machine import (
+    READER_TYPES,
+    StateMachineDataset,
+    StateMachineTask,
+    check_inputs,
+    s3_opener,
+)
 
 
 def is_state_machine(cfg: Config) -> bool:
