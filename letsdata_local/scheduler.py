@@ -128,9 +128,15 @@ def worker_context(ctx: TaskContext) -> Any:
     return mp
 
 
-def _worker_init(progress: Any, driver: int) -> None:
+def _worker_init(progress: Any, driver: int, environ: dict[str, str]) -> None:
+    """The fork server is started once per driver process and keeps the environment it started
+    with; a worker takes the driver's environment of *this* run instead (as ``spawn`` would give it),
+    so a driver that runs several datasets does not hand a later run an earlier run's settings."""
     global _PROGRESS
     _PROGRESS = progress
+    for name in set(os.environ) - set(environ):
+        del os.environ[name]
+    os.environ.update(environ)
     _exit_with_driver(driver)
 
 
@@ -210,7 +216,7 @@ def run_tasks(
         mp = worker_context(ctx)
         queue = mp.Queue()
         executor = ProcessPoolExecutor(max_workers=concurrency, mp_context=mp, initializer=_worker_init,
-                                       initargs=(queue, os.getpid()))
+                                       initargs=(queue, os.getpid(), dict(os.environ)))
 
         def pump() -> None:
             while True:

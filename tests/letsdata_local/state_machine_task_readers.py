@@ -6,7 +6,8 @@ Settings come from the environment so a CLI subprocess (the SIGKILL test) and wo
 them too:
 
 * ``LETSDATA_TEST_SLEEP``: seconds to wait per composite (a slow user implementation);
-* ``LETSDATA_TEST_HUGE``: the id of a line whose composite carries a 500,000-character field.
+* ``LETSDATA_TEST_HUGE``: the id of a line whose composite carries a 500,000-character field;
+* ``LETSDATA_TEST_RAISE_AT``: the reader raises on the composite starting with the line of this id.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class PairReader:
         if first is None:
             return ParseCompositeDocumentResult({}, None, last, {s3FileType: reader.getOffsetBytes()}, "COMPLETED",
                                                 "SUCCESS")
+        if first.getDocumentId() == os.environ.get("LETSDATA_TEST_RAISE_AT"):
+            raise RuntimeError(f"cannot join {first.getDocumentId()}")
         delay = float(os.environ.get("LETSDATA_TEST_SLEEP") or 0)
         if delay:
             time.sleep(delay)

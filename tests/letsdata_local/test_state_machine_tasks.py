@@ -110,6 +110,35 @@ def test_an_oversize_composite_becomes_an_error_document_naming_its_source_recor
     assert "over the DYNAMODB limit of 409,600 bytes" in errors["errorMessage"]
 
 
+def test_an_exception_in_the_reader_fails_its_task_there_and_the_rerun_starts_at_that_composite(
+    aws_endpoint: str, session: Any, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = seed_files(session, files=1, records=12)
+    path = tmp_path / "cfg.json"
+    path.write_text(json.dumps(sm_dataset(keys, {"connectorDestination": "LOCAL", "path": str(tmp_path / "docs.jsonl")},
+                                          tmp_path)))
+    checkpoints = tmp_path / "cp"
+    args = ["run", str(path), "--endpoint-url", aws_endpoint, "--no-progress", "--batch-size", "3",
+            "--checkpoint-every", "3", "--checkpoints", str(checkpoints)]
+    monkeypatch.setenv("LETSDATA_TEST_RAISE_AT", "f0-r0006")  # the fourth composite
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "6 records read, 3 documents written" in out
+    assert ("task error: logs/f0.jsonl stopped at record LOG:logs/f0.jsonl@{'LOG': '240'}: "
+            "RuntimeError: cannot join f0-r0006") in out
+    assert main(["tasks", str(path), "--checkpoints", str(checkpoints), "--json"]) == 0
+    (state,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert (state["state"], state["records"], state["documents"]) == ("FAILED", 6, 3)
+    assert json.loads(state["position"])["LOG"]["offset"] == 240
+
+    monkeypatch.delenv("LETSDATA_TEST_RAISE_AT")
+    assert main(args) == 0
+    assert "6 records read, 3 documents written" in capsys.readouterr().out  # from the failed composite on
+    parts = local_parts(tmp_path / "docs")
+    assert [name.split("/")[1] for name in parts] == ["part-00000.jsonl", "part-00001.jsonl"]
+    assert sorted(i for ids in parts.values() for i in ids) == composite_ids(1, 12)
+
+
 def _durable_records(checkpoints: Path) -> int:
     total = 0
     for path in checkpoints.glob("*.json"):
