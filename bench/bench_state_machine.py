@@ -123,9 +123,9 @@ def _e2e_rows(directory: Path) -> list[tuple[str, str, str, str]]:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from datalake_library.testing import MotoServer
     from examples.data.generate_commoncrawl_samples import write_segment
+    from letsdata_local.checkpoints import MEMORY
     from letsdata_local.config import Config
     from letsdata_local.resources import Provisioner
-    from letsdata_local.checkpoints import MEMORY
     from letsdata_local.scheduler import run_dataset
     from letsdata_local.task_runner import TaskContext
 
