@@ -355,7 +355,8 @@ class Runner:
     queue worker), its part-file ``writer``/``error_writer`` and ``on_commit``, which is called
     with the records of every commit once their output is durable (and acknowledged): that is where
     the task saves its checkpoint. ``stop`` (an event) ends the run after the current batch, with
-    what was processed committed.
+    what was processed committed. A state-machine task's records carry the outcomes the state
+    machine produced (``SourceRecord.outcomes``): they are written as they are, without a bridge call.
     """
 
     def __init__(self, cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, *,
