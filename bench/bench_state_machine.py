@@ -5,7 +5,8 @@
   HTTP request/response lines parsed), warcio's ArchiveIterator and fastwarc's ArchiveIterator (each
   reading every record's content) — and each rate is compared with ours.
 * Composites: a gzipped (member per record) WARC + WAT + WET segment in moto S3, read by
-  ``run_state_machine`` with the example CommonCrawlReader, index records written to a moto Kinesis
+  the dataset's task (``letsdata_local.scheduler.run_dataset``, one task for the one manifest line)
+  with the example CommonCrawlReader, index records written to a moto Kinesis
   stream and errors to moto S3. Baseline: warcio iterating the same three local files and joining
   them by URL in a dict (no S3, no writes) — what a hand-written warcio job would do.
 """
@@ -122,10 +123,11 @@ def _e2e_rows(directory: Path) -> list[tuple[str, str, str, str]]:
     from datalake_library.aws import clear_shared_sessions, shared_session
     from datalake_library.testing import MotoServer
     from examples.data.generate_commoncrawl_samples import write_segment
+    from letsdata_local.checkpoints import MEMORY
     from letsdata_local.config import Config
     from letsdata_local.resources import Provisioner
-    from letsdata_local.runner import RunOptions
-    from letsdata_local.state_machine import run_state_machine
+    from letsdata_local.scheduler import run_dataset
+    from letsdata_local.task_runner import TaskContext
 
     faults = {"bad_http": frozenset(range(7, E2E_PAGES, 97)), "no_text": frozenset(range(11, E2E_PAGES, 89))}
     paths = write_segment(directory, E2E_PAGES, text_size=2_000, gzip_records=True, faults=faults, prefix="e2e")
@@ -149,7 +151,8 @@ def _e2e_rows(directory: Path) -> list[tuple[str, str, str, str]]:
         for file_type, key in keys.items():
             session.client("s3").upload_file(str(paths[file_type]), "bench-cc-input", key)
         provisioner.create_outputs()
-        summary = run_state_machine(cfg, session, RunOptions(progress=False))
+        ctx = TaskContext(config=cfg.data, source=cfg.source, endpoint_url=server.endpoint_url, store=MEMORY)
+        summary, _ = run_dataset(cfg, ctx, session, concurrency=1, processes=False)
         clear_shared_sessions()
     composites = summary.documents_written + summary.skips + len(faults["bad_http"])
     rate = composites / summary.elapsed

@@ -45,9 +45,10 @@ class TaskState:
     task_id: str
     description: str = ""
     state: str = PENDING
-    #: what the task reads: the S3 key, shard id, segment number or worker index
+    #: what the task reads: the S3 key (state machines: the manifest line), shard id, segment number or worker index
     source: str = ""
-    #: where to resume reading (S3 byte offset, shard sequence number, scan key JSON); None = start
+    #: where to resume reading (S3 byte offset, shard sequence number, scan key JSON, a state machine's
+    #: per-file checkpoint JSON); None = start
     position: str | None = None
     #: number of the next output part file this task writes (part names are per task)
     part: int = 0

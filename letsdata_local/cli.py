@@ -231,16 +231,6 @@ def _run_dataset(cfg: Config, args: argparse.Namespace, impls: dict[str, str], e
         spark_options = spark_engine_options(cfg, args, session, embedded)
         summary = run_spark(cfg, session, bridge, options, embedded=embedded, **spark_options)
         failed = failed_tasks(spark_options["store"])
-    elif cfg.read_destination == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER",
-                                                              "MULTIPLEFILESTATEMACHINEREADER"):
-        from letsdata_local.state_machine import run_state_machine  # in-process: no bridge envelope exists
-
-        try:
-            summary = run_state_machine(cfg, session, options)
-        except ResourceMissingError as exc:
-            _err(f"cannot start: {exc}")
-            return EXIT_MISSING
-        failed = 0
     else:
         from letsdata_local.task_cli import run_tasks_for
 

@@ -31,6 +31,8 @@ class Outcome:
     DOCUMENT = "document"
     ERROR = "error"
     SKIP = "skip"
+    #: placeholder for a source record that carries its own outcomes (``SourceRecord.outcomes``)
+    PRODUCED = "produced"
 
 
 def flatten(document: dict[str, Any]) -> dict[str, Any]:

@@ -117,6 +117,11 @@ def _number_size(text: str) -> int:
 
 def describe_source(data: Mapping[str, Any], source_id: str) -> str:
     """Where a source record came from, in words a user can look up (for error messages)."""
+    if "stateMachineFiles" in data:  # a composite: the byte ranges of the records it joined, per file
+        start, end = data.get("startOffsets") or {}, data.get("endOffsets") or {}
+        return "source records " + ", ".join(
+            f"{file_type + ' ' if file_type else ''}file {key} bytes {start.get(file_type)}..{end.get(file_type)}"
+            for file_type, key in data["stateMachineFiles"].items())
     if "fileName" in data:
         return f"file {data['fileName']} at byte offset {data.get('offsetBytes')}"
     if "messageId" in data:

@@ -50,6 +50,11 @@ class SourceRecord:
     error_type: str = "UnicodeDecodeError"
     #: The platform task the record belongs to (S3: the manifest file); "" = the whole run.
     task: str = ""
+    #: Outcomes the source already produced (a state machine's composite and the error docs of the
+    #: records it rejected, ``letsdata_local.documents.Outcome``): written as they are, no bridge call.
+    outcomes: list[Any] | None = None
+    #: How many input records this unit stands for (a composite joins several), for the counts.
+    records: int = 1
 
 
 class Reader:

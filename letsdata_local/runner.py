@@ -131,7 +131,7 @@ def build_reader(cfg: Config, session: Any, bridge: BridgeClient, options: RunOp
     dest = cfg.read_destination
     if dest == "S3" and cfg.reader_type in ("SINGLEFILESTATEMACHINEREADER", "MULTIPLEFILESTATEMACHINEREADER"):
         raise ConfigError(f"{cfg.source}: field readConnector.readerType {cfg.reader_type} has no bridge envelope: "
-                          "it runs in-process with letsdata_local.state_machine.run_state_machine, not this Runner")
+                          "its tasks read with letsdata_local.state_machine_tasks.StateMachineTaskReader")
     check_runnable(cfg)
     if dest == "S3":
         from letsdata_local.manifest import parse_manifest
@@ -355,7 +355,8 @@ class Runner:
     queue worker), its part-file ``writer``/``error_writer`` and ``on_commit``, which is called
     with the records of every commit once their output is durable (and acknowledged): that is where
     the task saves its checkpoint. ``stop`` (an event) ends the run after the current batch, with
-    what was processed committed.
+    what was processed committed. A state-machine task's records carry the outcomes the state
+    machine produced (``SourceRecord.outcomes``): they are written as they are, without a bridge call.
     """
 
     def __init__(self, cfg: Config, session: Any, bridge: BridgeClient, options: RunOptions, *,
@@ -418,7 +419,9 @@ class Runner:
         outcomes: list[Outcome | None] = [None] * len(batch)
         to_call: list[int] = []
         for i, record in enumerate(batch):
-            if record.error is not None:
+            if record.outcomes is not None:  # produced by the source (a state machine): no bridge call
+                outcomes[i] = Outcome(Outcome.PRODUCED, {})
+            elif record.error is not None:
                 outcomes[i] = Outcome(Outcome.ERROR, error_document(
                     record.source_id, record.start_offsets, record.end_offsets, record.error, record.error_type))
             else:
@@ -505,17 +508,21 @@ class Runner:
                     if record.task in failed:
                         summary.not_processed += 1
                         continue
-                    if outcome.exception and not self.options.exceptions_as_errors:
-                        metadata = outcome.record.get("documentMetadata") or {}
+                    produced: list[Outcome] = (record.outcomes or [] if outcome.kind == Outcome.PRODUCED
+                                               else [outcome])
+                    raised = next((o for o in produced if o.exception), None)
+                    if raised is not None and not self.options.exceptions_as_errors:
+                        metadata = raised.record.get("documentMetadata") or {}
                         self._task_failed(record.task, record.source_id,
-                                          f"{metadata.get('errorType', 'Exception')}: {outcome.record.get('errorMessage')}",
+                                          f"{metadata.get('errorType', 'Exception')}: {raised.record.get('errorMessage')}",
                                           failed)
-                        summary.not_processed += 1
+                        summary.not_processed += record.records
                         continue
                     processed.append(record)
-                    self._write(record, outcome)
+                    for item in produced:
+                        self._write(record, item)
                 self._settle_rejected()
-                summary.records_read += len(processed)
+                summary.records_read += sum(record.records for record in processed)
                 if self._tracks:
                     self._pending.extend(processed)
                     if self._commit_due():

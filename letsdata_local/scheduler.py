@@ -47,6 +47,7 @@ from letsdata_local.checkpoints import (
 from letsdata_local.config import Config, ConfigError
 from letsdata_local.engine import BridgeClient
 from letsdata_local.runner import RunOptions, Summary, build_writer
+from letsdata_local.state_machine_tasks import check_all_inputs, is_state_machine
 from letsdata_local.task_runner import (
     TaskContext,
     TaskResult,
@@ -127,9 +128,15 @@ def worker_context(ctx: TaskContext) -> Any:
     return mp
 
 
-def _worker_init(progress: Any, driver: int) -> None:
+def _worker_init(progress: Any, driver: int, environ: dict[str, str]) -> None:
+    """The fork server is started once per driver process and keeps the environment it started
+    with; a worker takes the driver's environment of *this* run instead (as ``spawn`` would give it),
+    so a driver that runs several datasets does not hand a later run an earlier run's settings."""
     global _PROGRESS
     _PROGRESS = progress
+    for name in set(os.environ) - set(environ):
+        del os.environ[name]
+    os.environ.update(environ)
     _exit_with_driver(driver)
 
 
@@ -209,7 +216,7 @@ def run_tasks(
         mp = worker_context(ctx)
         queue = mp.Queue()
         executor = ProcessPoolExecutor(max_workers=concurrency, mp_context=mp, initializer=_worker_init,
-                                       initargs=(queue, os.getpid()))
+                                       initargs=(queue, os.getpid(), dict(os.environ)))
 
         def pump() -> None:
             while True:
@@ -355,7 +362,9 @@ def prepare(cfg: Config, ctx: TaskContext, session: Any, *, concurrency: int, re
     options = RunOptions(batch_size=ctx.batch_size, progress=False, endpoint_url=ctx.endpoint_url)
     preflight(cfg, session, options)
     tasks = plan_tasks(cfg, session, sqs_workers=concurrency)
-    if tasks and cfg.read_destination == "S3":
+    if is_state_machine(cfg):  # every file of every line is named if missing, before any task starts
+        check_all_inputs(cfg, session, [dict(t.files) for t in tasks], ctx.chunk_size)
+    elif tasks and cfg.read_destination == "S3":
         # the user's parser is asked how to read a file before any task starts: a parser that
         # cannot answer fails the run here, clearly, instead of failing every task
         probe = task_reader(tasks[0], cfg, session, bridge or build_bridge(ctx, cfg, session), None, ctx.chunk_size)

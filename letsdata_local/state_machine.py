@@ -25,7 +25,6 @@ can be resumed with :meth:`StateMachineTask.resume` exactly as the platform resu
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -111,6 +110,20 @@ class TaskStats:
                 f"{self.record_errors} record error docs; {self.reader_failures} reader failures"]
 
 
+@dataclass
+class Step:
+    """What one ``parseDocument`` call produced: its outcomes, the bytes it consumed (offsets per
+    file type before and after), the records it read and the task's checkpoint after it — one unit
+    of work for the runner (``StateMachineTaskReader``)."""
+
+    outcomes: list[Outcome]
+    start: dict[str, str]
+    end: dict[str, str]
+    records: int
+    checkpoint: dict[str, dict[str, Any]]
+    source_id: str
+
+
 class StateMachineTask:
     """One manifest line: the user's reader, one :class:`StreamingFileReader` per file, the drive loop."""
 
@@ -147,10 +160,36 @@ class StateMachineTask:
         return self.reader.parseDocument(file_type, last_types.get(file_type), last_doc, file_reader)
 
     def outcomes(self) -> Iterator[Outcome]:
-        """Drive the reader to the end of its files, yielding what to write."""
+        """Drive the reader to the end of its files, yielding what to write (a task error is not
+        an outcome: it stops the task and is left in :attr:`task_error`)."""
+        for step in self.steps():
+            yield from (outcome for outcome in step.outcomes if not outcome.exception)
+
+    def _records_read(self) -> int:
+        return sum(sum(r.counts.values()) for r in self.file_readers.values())
+
+    def steps(self) -> Iterator[Step]:
+        """Drive the reader to the end of its files, one :class:`Step` per ``parseDocument`` call."""
         last_types: dict[str, str | None] = {ft: r.getLastRecordType() for ft, r in self.file_readers.items()}
         last_doc: Any = None
         name = "|".join(f"{ft}:{key}" for ft, key in self.files.items())
+        read = self._records_read()
+
+        def step(outcomes: list[Outcome], before: dict[str, str], source_id: str = "") -> Step:
+            nonlocal read
+            now = self._records_read()
+            done = Step(outcomes, before, self.offsets(), now - read, self.checkpoint(),
+                        source_id or f"{name}@{before}")
+            read = now
+            return done
+
+        def stopped(before: dict[str, str], error_type: str, message: str) -> Step:
+            """The task error as an outcome the runner stops the task on (``exception``)."""
+            self.task_error = f"{name} stopped at {before}: {message}"
+            detail = message.removeprefix(f"{error_type}: ")
+            return step([Outcome(Outcome.ERROR, error_document(f"{name}@{before}", before, self.offsets(), detail,
+                                                               error_type, "CompositeDoc"), exception=True)], before)
+
         try:
             while True:
                 before = self.offsets()
@@ -160,23 +199,23 @@ class StateMachineTask:
                 except StateMachineError as exc:  # the parser's hints/transitions failed: the files cannot go on
                     self.stats.reader_failures += 1
                     if not self.exceptions_as_errors:
-                        self.task_error = f"{name} stopped at {before}: {exc}"
+                        yield stopped(before, "StateMachineError", str(exc))
                         return
-                    yield Outcome(Outcome.ERROR, error_document(
+                    yield step([Outcome(Outcome.ERROR, error_document(
                         f"{name}@{before}", before, self.offsets(), f"task stopped: {exc}", "StateMachineError",
-                        "CompositeDoc"))
+                        "CompositeDoc"))], before)
                     return
                 except Exception as exc:
                     after = self.offsets()
                     self.stats.reader_failures += 1
                     if not self.exceptions_as_errors:
                         cause = exc if isinstance(exc, RecordParseError) else None
-                        self.task_error = (f"{name} stopped at {before}: "
-                                           f"{type(cause or exc).__name__}: {cause or exc}")
+                        error_type = type(cause or exc).__name__
+                        yield stopped(before, error_type, f"{error_type}: {cause or exc}")
                         return
-                    yield Outcome(Outcome.ERROR, error_document(
+                    yield step([Outcome(Outcome.ERROR, error_document(
                         f"{name}@{before}", before, after, f"the reader's parseDocument failed: {exc}",
-                        type(exc).__name__, "CompositeDoc"))
+                        type(exc).__name__, "CompositeDoc"))], before)
                     if after == before:
                         return  # nothing consumed: calling again would fail the same way
                     last_types = {ft: r.getLastRecordType() for ft, r in self.file_readers.items()}
@@ -184,16 +223,20 @@ class StateMachineTask:
                 after = self.offsets()
                 composite = getattr(result, "document", None)
                 if composite is not None:
-                    yield from self._composite_outcomes(result, composite, before, after)
+                    outcomes = list(self._composite_outcomes(result, composite, before, after))
+                    yield step(outcomes, before, str(getattr(composite, "documentId", None) or ""))
+                elif self._records_read() != read:
+                    yield step([], before)  # records consumed (rejected ones) without a composite
                 if state is SingleFileReaderState.COMPLETED:
                     return
                 if after == before and composite is None:
                     if all(r.getState() is SingleFileReaderState.COMPLETED for r in self.file_readers.values()):
                         return  # every file is exhausted; the reader just did not say COMPLETED
                     self.stats.reader_failures += 1
-                    yield Outcome(Outcome.ERROR, error_document(
+                    yield step([Outcome(Outcome.ERROR, error_document(
                         f"{name}@{before}", before, after, "the reader returned no document and consumed no record "
-                        "while its files are not exhausted; task stopped", "StateMachineError", "CompositeDoc"))
+                        "while its files are not exhausted; task stopped", "StateMachineError", "CompositeDoc"))],
+                        before)
                     return
                 reported = getattr(result, "s3FileTypeLastProcessedRecordType", None)
                 last_types = (dict(reported) if isinstance(reported, dict) and reported else
@@ -393,63 +436,3 @@ def check_inputs(session: Any, bucket: str, line_files: list[dict[str, str]]) ->
     if missing:
         raise ResourceMissingError(f"S3 objects missing in bucket {bucket!r}: "
                                    f"{', '.join(repr(k) for k in missing[:10])}")
-
-
-def run_state_machine(cfg: Config, session: Any, options: Any) -> Any:
-    """Run every manifest line of a state-machine dataset and write its outcomes; returns a Summary."""
-    from letsdata_local.manifest import ManifestMissingError, fetch_s3_manifest, parse_manifest
-    from letsdata_local.readers import ResourceMissingError
-    from letsdata_local.runner import Summary, build_error_writer, build_writer
-
-    bucket = str(cfg.get("readConnector.bucketName"))
-    uri = cfg.get("manifestFile.manifestFileS3Uri")
-    if uri:
-        try:
-            entries = fetch_s3_manifest(session.client("s3"), str(uri), cfg.reader_type, cfg.source)
-        except ManifestMissingError as exc:
-            raise ResourceMissingError(str(exc)) from exc
-    else:
-        entries = parse_manifest(str(cfg.get("manifestFile.fileContents") or ""), cfg.reader_type,
-                                 f"{cfg.source}: field manifestFile.fileContents")
-    lines = [entry.files for entry in entries]
-    dataset = StateMachineDataset(cfg, s3_opener(session, bucket, options.chunk_size))
-    check_inputs(session, bucket, [dataset.plan(line)[1] for line in lines])
-    writer = build_writer(cfg, session, options)
-    writer.check()
-    error_writer = build_error_writer(cfg, session)
-    error_writer.check()
-    summary = Summary(output=writer.location, error_output=error_writer.location)
-    stats = TaskStats()
-    started = time.perf_counter()
-    try:
-        for line in lines:
-            task = dataset.task(line, exceptions_as_errors=bool(getattr(options, "exceptions_as_errors", False)))
-            for outcome in task.outcomes():
-                if outcome.kind == Outcome.DOCUMENT:
-                    writer.write(outcome.record)
-                    summary.documents_written += 1
-                    if len(summary.sample) < options.sample:
-                        summary.sample.append(outcome.record)
-                elif outcome.kind == Outcome.ERROR:
-                    error_writer.write(outcome.record)
-                    summary.errors += 1
-                else:
-                    summary.skips += 1
-            stats.merge(task.stats)
-            if task.task_error:
-                summary.task_errors.append(task.task_error)
-        writer.close()
-        error_writer.close()
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        writer.abort()
-        error_writer.abort()
-    except BaseException:
-        writer.abort()
-        error_writer.abort()
-        raise
-    finally:
-        summary.elapsed = time.perf_counter() - started
-        summary.records_read = stats.records_in
-        summary.notes.extend(stats.lines())
-    return summary

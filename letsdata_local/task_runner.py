@@ -162,7 +162,8 @@ def run_task(
                              exceptions_as_errors=ctx.exceptions_as_errors,
                              commit_records=commit_records(cfg, ctx.checkpoint_every),
                              commit_seconds=ctx.commit_seconds, sample=ctx.sample)
-        reader = task_reader(task, cfg, session, bridge, state.position, ctx.chunk_size, ctx.sqs_wait_seconds)
+        reader = task_reader(task, cfg, session, bridge, state.position, ctx.chunk_size, ctx.sqs_wait_seconds,
+                             ctx.exceptions_as_errors)
         docs = document_sink(cfg, session, task.task_id)
         errors = error_sink(cfg, session, task.task_id)
         runner = Runner(cfg, session, bridge, options, reader=reader, writer=docs, error_writer=errors, stop=stop)

@@ -2,7 +2,7 @@
 
 LetsData turns a dataset into tasks, one per unit of work (``docs/letsdata-local-tasks.md``):
 
-* S3: one task per manifest line (file);
+* S3: one task per manifest line (a file; for a state-machine reader, the line's files);
 * Kinesis and DynamoDB Streams: one task per shard, a child shard only after its parents
   (``ParentShardId`` / ``AdjacentParentShardId``) so records of a key stay in order;
 * DynamoDB table: one task per scan segment (``manifestFile.totalSegments``);
@@ -41,10 +41,11 @@ KINESIS_SHARD = "KINESIS_SHARD"
 DYNAMODB_STREAMS_SHARD = "DYNAMODB_STREAMS_SHARD"
 DYNAMODB_SCAN_SEGMENT = "DYNAMODB_SCAN_SEGMENT"
 SQS_WORKER = "SQS_WORKER"
+STATE_MACHINE_LINE = "STATE_MACHINE_LINE"  # one manifest line of a state-machine dataset
 
 #: Tasks whose source is finite: once COMPLETED they are not run again (stream and queue tasks
 #: resume from their position and pick up what arrived since).
-FINITE_KINDS = (S3_FILE, DYNAMODB_SCAN_SEGMENT)
+FINITE_KINDS = (S3_FILE, DYNAMODB_SCAN_SEGMENT, STATE_MACHINE_LINE)
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,15 @@ class Task:
     source: str
     parents: tuple[str, ...] = ()
     total: int = 0  # scan segments: TotalSegments
+    #: state-machine lines: (file type, key) per file of the line ("" as the type of a single file)
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def description(self) -> str:
         if self.kind == S3_FILE:
             return f"s3 file {self.source}"
+        if self.kind == STATE_MACHINE_LINE:
+            return f"state-machine line {self.source}"
         if self.kind == DYNAMODB_SCAN_SEGMENT:
             return f"scan segment {self.source} of {self.total}"
         if self.kind == SQS_WORKER:
@@ -113,6 +118,14 @@ def _shard_tasks(kind: str, shards: list[dict[str, Any]]) -> list[Task]:
 def plan_tasks(cfg: Config, session: Any, sqs_workers: int = 1) -> list[Task]:
     """The dataset's tasks in the order they should start (parents first)."""
     dest = cfg.read_destination
+    from letsdata_local.state_machine_tasks import is_state_machine
+
+    if is_state_machine(cfg):
+        from letsdata_local.state_machine_tasks import line_task_id, line_text, manifest_lines
+
+        lines = {line_task_id(files): files for files in manifest_lines(cfg, session)}  # duplicates once
+        return [Task(task_id, STATE_MACHINE_LINE, line_text(files), files=tuple(files.items()))
+                for task_id, files in lines.items()]
     if dest == "S3":
         from letsdata_local.manifest import single_file_keys
 
@@ -198,8 +211,13 @@ class DynamoDBSegmentTaskReader(DynamoDBTableReader):
 
 
 def task_reader(task: Task, cfg: Config, session: Any, bridge: BridgeClient, position: str | None,
-                chunk_size: int, sqs_wait_seconds: int = 0) -> Reader:
+                chunk_size: int, sqs_wait_seconds: int = 0, exceptions_as_errors: bool = False) -> Reader:
     """The reader of one task, positioned to resume after ``position``."""
+    if task.kind == STATE_MACHINE_LINE:
+        from letsdata_local.state_machine_tasks import StateMachineTaskReader
+
+        return StateMachineTaskReader(cfg, session, dict(task.files), task.task_id, position, chunk_size,
+                                      exceptions_as_errors)
     if task.kind == S3_FILE:
         return S3FileTaskReader(session, bridge, cfg.get("readConnector.bucketName"), [task.source],
                                 chunk_size=chunk_size, resume_offset=int(position or 0))
