@@ -246,3 +246,357 @@ def test_paths_and_cycles_are_found_at_any_depth(depth: int) -> None:
     with pytest.raises(JsonCodecError) as cycle:
         to_json_value(head)
     assert cycle.value.reason == "circular reference" and cycle.value.path == "$" + "[0]" * (depth + 1)
+
+
+# -- exact texts, attributes and edge cases (each pins one documented rule) ---------------------------
+from datalake_library import json_codec  # noqa: E402
+from datalake_library.json_codec import PAYLOAD, find_strict_violation  # noqa: E402
+
+
+def test_error_text_and_attributes() -> None:
+    bare = JsonCodecError("broken")
+    assert (str(bare), bare.reason, bare.path, bare.type_name, bare.advice) == ("broken at $", "broken", "$", "", "")
+    full = JsonCodecError("broken", "$.a", "Thing", "fix it")
+    assert (str(full), full.path, full.type_name, full.advice) == ("broken at $.a: fix it", "$.a", "Thing", "fix it")
+
+
+def refusal(value: Any, conversions: Any = WIRE) -> JsonCodecError:
+    with pytest.raises(JsonCodecError) as info:
+        to_json_value(value, conversions)
+    return info.value
+
+
+def bury(value: Any, depth: int) -> Any:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+DEEP = 150  # deeper than the recursion hand-over (100 levels): the explicit stack walks it
+
+
+class Slotted:
+    __slots__ = ("b", "_hidden", "unset")
+
+    def __init__(self) -> None:
+        self.b = 2
+        self._hidden = 3
+
+
+class SlottedChild(Slotted):
+    __slots__ = "a"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = 1
+
+
+class SlotsAndDict:
+    __slots__ = ("s", "__dict__", "__weakref__")
+
+    def __init__(self) -> None:
+        self.s = "slot"
+        self.z = "late"
+        self.y = "dict"
+        setattr(self, "_p", "private")
+
+
+class Color(Enum):
+    RED = [1, Decimal("2")]
+
+
+class Checked:
+    def __init__(self) -> None:
+        self.v = 1
+
+    @staticmethod
+    def _letsdata_wire_check(value: Any) -> None:
+        raise ValueError(f"checked {type(value).__name__}")
+
+
+class BadStr:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+class HashableBytes(bytearray):
+    def __hash__(self) -> int:  # type: ignore[override]
+        return 1
+
+
+class NiceKey:
+    def __str__(self) -> str:
+        return "nice"
+
+
+@pytest.mark.parametrize("depth", [0, 1, DEEP])
+@pytest.mark.parametrize(("value", "expected"), [
+    (SlottedChild(), {"b": 2, "a": 1}),
+    (SlotsAndDict(), {"s": "slot", "z": "late", "y": "dict"}),
+    (Color.RED, [1, 2]),
+    ({Color.RED.name: Tier.GOLD}, {"RED": "gold"}),
+    ({Tier.GOLD: 1, True: 2, NiceKey(): 3, type("S", (str,), {})("k"): 4}, {"gold": 1, True: 2, "nice": 3, "k": 4}),
+    ([Decimal("-Infinity")], [float("-inf")]),
+    ([Decimal("3.50")], [3.5]),
+    ({1, "a"}, [1, "a"]),
+    ((dt.time(1, 2, 3), bytearray()), None),
+    ({"a": [], "b": {}, "c": ()}, {"a": [], "b": {}, "c": []}),
+])
+def test_wire_conversions_at_every_depth(value: Any, expected: Any, depth: int) -> None:
+    if expected is None:  # binary refused at any depth, with the path
+        error = refusal(bury(value, depth))
+        assert error.path == "$" + "[0]" * depth + "[1]"
+        assert (error.reason, error.type_name) == ("cannot serialise bytearray", "bytearray")
+        assert error.advice == ("decode it to str (or base64-encode it) in your implementation; binary data is "
+                                "never converted implicitly")
+        return
+    converted = to_json_value(bury(value, depth))
+    for _ in range(depth):
+        assert type(converted) is list and len(converted) == 1
+        converted = converted[0]
+    if isinstance(value, set):
+        assert sorted(converted, key=str) == [1, "a"] and type(converted) is list
+        return
+    assert converted == expected
+    assert [type(k) for k in (converted if isinstance(converted, dict) else {})] == [
+        type(k) for k in expected if isinstance(expected, dict)]
+    if isinstance(expected, list):
+        assert [type(v) for v in converted] == [type(v) for v in expected]
+
+
+@pytest.mark.parametrize("depth", [0, DEEP])
+@pytest.mark.parametrize(("value", "path", "reason", "type_name", "advice"), [
+    (Checked(), "", None, None, None),
+    ({"k": object()}, ".k", "cannot serialise object", "object",
+     "it has no attributes (no __dict__ or __slots__) and is not a JSON type"),
+    ({BadStr(): 1}, "", "cannot use a BadStr dict key (RuntimeError in __str__)", "BadStr", ""),
+    ({"x": {HashableBytes(b"k"): 1}}, ".x", "cannot use a HashableBytes dict key", "HashableBytes", ""),
+    ({"x": {b"k": 1}}, ".x", "cannot use a bytes dict key", "bytes", ""),
+    ([1, memoryview(b"m")], "[1]", "cannot serialise memoryview", "memoryview",
+     "decode it to str (or base64-encode it) in your implementation; binary data is never converted implicitly"),
+])
+def test_wire_refusals_exactly(value: Any, path: str, reason: Any, type_name: Any, advice: Any, depth: int) -> None:
+    if reason is None:  # the type's own wire check runs first and its error propagates unchanged
+        with pytest.raises(ValueError, match=r"^checked Checked$"):
+            to_json_value(bury(value, depth))
+        return
+    error = refusal(bury(value, depth))
+    assert error.path == "$" + "[0]" * depth + path
+    assert (error.reason, error.type_name, error.advice) == (reason, type_name, advice)
+    expected = f"{reason} at {error.path}: {advice}" if advice else f"{reason} at {error.path}"
+    assert str(error) == expected
+
+
+def test_unset_and_private_slots_and_non_str_attribute_names_are_skipped() -> None:
+    assert to_json_value(SlottedChild()) == {"b": 2, "a": 1}  # slot "unset" never assigned, "_hidden" private
+    odd = Box(1)
+    odd.__dict__[5] = "int-named attribute"
+    assert to_json_value(odd) == {"inner": 1}
+
+
+@pytest.mark.parametrize("depth", [0, 1, DEEP])
+def test_cycle_texts_for_every_container_kind(depth: int) -> None:
+    listed: list[Any] = []
+    listed.append(listed)
+    error = refusal(bury(listed, depth))
+    assert (error.path, error.type_name, error.advice) == ("$" + "[0]" * (depth + 1), "list", "a list contains itself")
+    assert str(error) == f"circular reference at {error.path}: a list contains itself"
+    keyed: dict[str, Any] = {"n": 1}
+    keyed["me"] = keyed
+    error = refusal(bury(keyed, depth))
+    assert (error.path, error.type_name, error.advice) == ("$" + "[0]" * depth + ".me", "dict", "a dict contains itself")
+    me = Box(None)
+    me.inner = [me]
+    error = refusal(bury(me, depth))
+    assert (error.path, error.type_name, error.advice) == ("$" + "[0]" * depth + ".inner[0]", "Box", "a Box contains itself")
+
+
+def test_an_enum_whose_value_contains_it_is_a_cycle() -> None:
+    class Loop(Enum):
+        ME = ["start"]
+
+    Loop.ME.value.append(Loop.ME)
+    try:
+        for depth in (0, DEEP):
+            error = refusal(bury(Loop.ME, depth))
+            assert (error.path, error.type_name, error.advice) == ("$" + "[0]" * depth + "[1]", "Loop",
+                                                                   "a Loop contains itself")
+    finally:
+        Loop.ME.value.pop()
+
+
+@pytest.mark.parametrize("depth", [0, DEEP])
+def test_shared_references_at_every_depth_are_not_cycles(depth: int) -> None:
+    shared_list = [[1]]
+    shared_dict = {"d": [2]}
+    shared_obj = Box([3])
+    value = [shared_list, shared_list, shared_dict, {"again": shared_dict}, shared_obj, shared_obj,
+             Color.RED, Color.RED, {"x": 1, "y": shared_list}, {"y": shared_list}]
+    converted = to_json_value(bury(value, depth))
+    for _ in range(depth):
+        converted = converted[0]
+    assert converted == [[[1]], [[1]], {"d": [2]}, {"again": {"d": [2]}}, {"inner": [3]}, {"inner": [3]},
+                         [1, 2], [1, 2], {"x": 1, "y": [[1]]}, {"y": [[1]]}]
+
+
+def test_containers_are_rebuilt_not_shared() -> None:
+    inner = [1, 2]
+    keyed = {"a": 1}
+    converted = to_json_value([inner, keyed, (inner,)])
+    assert converted == [[1, 2], {"a": 1}, [[1, 2]]]
+    assert converted[0] is not inner and converted[1] is not keyed
+    deep = to_json_value(bury([inner, keyed], DEEP))
+    for _ in range(DEEP):
+        deep = deep[0]
+    assert deep == [[1, 2], {"a": 1}] and deep[0] is not inner and deep[1] is not keyed
+
+
+def test_recursion_hands_over_to_the_explicit_stack_after_100_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[Any] = []
+    real = json_codec._iterative
+
+    def spy(value: Any, conversions: Any, active: Any) -> Any:
+        handed.append(value)
+        return real(value, conversions, active)
+
+    monkeypatch.setattr(json_codec, "_iterative", spy)
+    assert to_json_value(bury("leaf", 100)) == bury("leaf", 100)
+    assert handed == []
+    assert to_json_value(bury("leaf", 101)) == bury("leaf", 101)
+    assert handed == [["leaf"]]  # the list at depth 100 is the first one the stack walks
+    handed.clear()
+    to_json_value(bury(Box("x"), 130))
+    assert len(handed) == 1
+    walked = handed[0]
+    levels = 0
+    while isinstance(walked, list):
+        walked = walked[0]
+        levels += 1
+    assert levels == 30 and isinstance(walked, Box)
+
+
+def test_payload_table_exactly() -> None:
+    assert dumps({"t": dt.datetime(2025, 1, 2, 3, 4)}) == '{"t": "2025-01-02T03:04:00"}'
+    assert dumps([bytearray(b"ab"), memoryview(b"cd")]) == '["YWI=", "Y2Q="]'
+    assert dumps({1: True, None: 2.5, 1.5: None}) == '{"1": true, "null": 2.5, "1.5": null}'
+    for value, text in [(dt.time(1, 2), "Type <class 'datetime.time'> not serializable at $[0]"),
+                        (Box(1), f"Type {Box} not serializable at $[0]")]:
+        with pytest.raises(JsonCodecError) as info:
+            dumps([value])
+        assert str(info.value) == text and info.value.type_name == type(value).__name__
+    error = refusal({"m": {(1, 2): "tuple key"}}, PAYLOAD)
+    assert str(error) == "keys must be str, int, float, bool or None, not tuple at $.m"
+    assert error.type_name == "tuple"
+    assert to_json_value({type("K", (int,), {})(7): "k"}, PAYLOAD) == {7: "k"}
+    with pytest.raises(JsonCodecError) as info:
+        dumps({"m": {(1, 2): 1}})
+    assert str(info.value) == "keys must be str, int, float, bool or None, not tuple at $.m"
+
+
+def test_default_hook_refusals() -> None:
+    with pytest.raises(TypeError) as info:
+        WIRE.default(b"x")
+    assert str(info.value) == "cannot serialise bytes" and not isinstance(info.value, JsonCodecError)
+    with pytest.raises(TypeError, match=r"^Type <class 'dict'> not serializable$"):
+        WIRE.default({})
+    with pytest.raises(ValueError, match=r"^cannot serialise non-finite Decimal -Infinity: JSON has no NaN or "
+                                         r"Infinity$"):
+        PAYLOAD.default(Decimal("-Infinity"))
+    assert PAYLOAD.default(Decimal("1E+2")) == 100 and type(PAYLOAD.default(Decimal("1E+2"))) is int
+    assert PAYLOAD.default(frozenset({2, 1})) == [1, 2]
+
+
+def test_find_strict_violation_exactly() -> None:
+    assert find_strict_violation({"a": [1, float("inf")], "b": float("nan")}) == (
+        "$.a[1]", "non-finite float inf", "JSON has no NaN or Infinity")
+    assert find_strict_violation({"ok": [1, "é", None, True, 2.5, (3,)]}) is None
+    assert find_strict_violation({"s": ["\ud800"]}) is None
+    assert find_strict_violation({"s": ["é", "\ud800"]}, ensure_ascii=False) == (
+        "$.s[1]", "str holding a lone surrogate", "it cannot be sent as UTF-8")
+    assert find_strict_violation([{"k": {3}}]) == ("$[0].k", "set value", "JSON has no form for it; convert it first")
+    assert find_strict_violation([type("S", (str,), {})("x")]) is None
+    assert find_strict_violation([10**4300]) == ("$[0]", "int with more than 4300 digits", (
+        "the interpreter's limit for int-to-text conversion (sys.get_int_max_str_digits()); return it as a str"))
+    assert find_strict_violation([10**4300 - 1, -(10**4300) + 1, 2**14284]) is None
+    deep_advice = "more than the JSON encoder manages (about sys.getrecursionlimit() levels)"
+    assert find_strict_violation([[1], [[2]], [[3]]], too_deep=True) == (
+        "$[1][0]", "value nested 3 levels deep", deep_advice)
+    assert find_strict_violation({"a": {}, "b": {}}, too_deep=True) == ("$.a", "value nested 2 levels deep", deep_advice)
+    assert find_strict_violation([], too_deep=True) == ("$", "value nested 1 levels deep", deep_advice)
+    assert find_strict_violation("text", too_deep=True) is None
+    assert find_strict_violation([[1]], too_deep=False) is None
+
+
+def test_unlimited_int_digits_are_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        assert find_strict_violation([10**5000]) is None
+    finally:
+        sys.set_int_max_str_digits(old)
+    sys.set_int_max_str_digits(640)
+    try:
+        assert find_strict_violation([10**639]) is None
+        assert find_strict_violation([10**640]) == ("$[0]", "int with more than 640 digits", (
+            "the interpreter's limit for int-to-text conversion (sys.get_int_max_str_digits()); return it as a str"))
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def test_long_paths_are_shortened_keeping_both_ends() -> None:
+    key = "k" * 298  # path "$." + key: exactly 300 characters, kept whole
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({key: float("nan")})
+    assert info.value.path == "$." + key
+    key = "a" * 100 + "b" * 119 + "c" * 80  # 301 characters of path
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({key: float("nan")})
+    assert info.value.path == "$." + "a" * 100 + "b" * 98 + "...(21 characters of path)..." + "c" * 80
+
+
+def test_encode_strict_text_options_and_sizes() -> None:
+    assert encode_strict({"b": 1, "a": [1, 2]}) == ('{"b": 1, "a": [1, 2]}', 21)
+    assert encode_strict({1: "x", None: "é"}, ensure_ascii=False) == ('{"1": "x", "null": "é"}', 24)
+    assert encode_strict({1: "x", None: "é"}) == ('{"1": "x", "null": "\\u00e9"}', 28)
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({(1,): 1})
+    assert str(info.value) == ("cannot encode as JSON (TypeError: keys must be str, int, float, bool or None, "
+                               "not tuple) at $")
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({"tuple": (float("nan"),)})
+    assert str(info.value).startswith("cannot encode as JSON (ValueError: Out of range float values are not JSON "
+                                      "compliant") and info.value.path == "$"
+
+
+def test_encode_strict_names_the_path_inside_diagnose() -> None:
+    result = {"r": [float("inf")]}
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({"envelope": result}, diagnose=result)
+    assert str(info.value) == "cannot serialise non-finite float inf at $.r[0]: JSON has no NaN or Infinity"
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({"envelope": result})
+    assert info.value.path == "$.envelope.r[0]"
+
+
+def test_dumps_options() -> None:
+    value = {"a": ["é", 1], "b": {"c": None}}
+    assert dumps(value) == '{"a": ["\\u00e9", 1], "b": {"c": null}}'
+    assert dumps(value, compact=True) == '{"a":["\\u00e9",1],"b":{"c":null}}'
+    assert dumps(value, ensure_ascii=False) == '{"a": ["é", 1], "b": {"c": null}}'
+    assert dumps(value, ensure_ascii=False, compact=True) == '{"a":["é",1],"b":{"c":null}}'
+    assert dumps({"b": 1, "a": 2}, WIRE) == '{"b": 1, "a": 2}'
+    assert dumps([Tier.GOLD, dt.time(5, 6)], WIRE) == '["gold", "05:06:00"]'
+
+
+def test_dumps_names_non_finite_values_before_surrogates() -> None:
+    with pytest.raises(JsonCodecError) as info:
+        dumps({"s": "\ud800", "x": float("nan")}, ensure_ascii=False)
+    assert str(info.value) == "cannot serialise non-finite float nan at $.x: JSON has no NaN or Infinity"
+
+
+def test_dumps_of_nesting_too_deep_for_json_names_the_deepest_path() -> None:
+    depth = sys.getrecursionlimit() + 50
+    with pytest.raises(JsonCodecError) as info:
+        dumps(bury("leaf", depth))
+    assert info.value.reason == f"cannot serialise value nested {depth} levels deep"
+    assert info.value.path.startswith("$[0][0]") and "characters of path" in info.value.path
