@@ -13,10 +13,19 @@ from typing import Any
 
 import pytest
 
+from datalake_library import json_codec
 from datalake_library.errors import InvalidArgumentTypeError
 from datalake_library.interfaces.sqs_interface import _encode_body
 from datalake_library.interfaces.states_interface import StatesInterface
-from datalake_library.json_codec import WIRE, JsonCodecError, dumps, encode_strict, to_json_value
+from datalake_library.json_codec import (
+    PAYLOAD,
+    WIRE,
+    JsonCodecError,
+    dumps,
+    encode_strict,
+    find_strict_violation,
+    to_json_value,
+)
 
 
 class Tier(Enum):
@@ -249,8 +258,6 @@ def test_paths_and_cycles_are_found_at_any_depth(depth: int) -> None:
 
 
 # -- exact texts, attributes and edge cases (each pins one documented rule) ---------------------------
-from datalake_library import json_codec  # noqa: E402
-from datalake_library.json_codec import PAYLOAD, find_strict_violation  # noqa: E402
 
 
 def test_error_text_and_attributes() -> None:
@@ -298,7 +305,7 @@ class SlotsAndDict:
         self.s = "slot"
         self.z = "late"
         self.y = "dict"
-        setattr(self, "_p", "private")
+        self._p = "private"
 
 
 class Color(Enum):
@@ -390,7 +397,8 @@ def test_wire_refusals_exactly(value: Any, path: str, reason: Any, type_name: An
 def test_unset_and_private_slots_and_non_str_attribute_names_are_skipped() -> None:
     assert to_json_value(SlottedChild()) == {"b": 2, "a": 1}  # slot "unset" never assigned, "_hidden" private
     odd = Box(1)
-    odd.__dict__[5] = "int-named attribute"
+    attributes: dict[Any, Any] = odd.__dict__
+    attributes[5] = "int-named attribute"
     assert to_json_value(odd) == {"inner": 1}
 
 
@@ -415,14 +423,15 @@ def test_an_enum_whose_value_contains_it_is_a_cycle() -> None:
     class Loop(Enum):
         ME = ["start"]
 
-    Loop.ME.value.append(Loop.ME)
+    members: list[Any] = Loop.ME.value
+    members.append(Loop.ME)
     try:
         for depth in (0, DEEP):
             error = refusal(bury(Loop.ME, depth))
             assert (error.path, error.type_name, error.advice) == ("$" + "[0]" * depth + "[1]", "Loop",
                                                                    "a Loop contains itself")
     finally:
-        Loop.ME.value.pop()
+        members.pop()
 
 
 @pytest.mark.parametrize("depth", [0, DEEP])
