@@ -609,3 +609,80 @@ def test_dumps_of_nesting_too_deep_for_json_names_the_deepest_path() -> None:
         dumps(bury("leaf", depth))
     assert info.value.reason == f"cannot serialise value nested {depth} levels deep"
     assert info.value.path.startswith("$[0][0]") and "characters of path" in info.value.path
+
+
+def test_tables_are_named() -> None:
+    assert (WIRE.name, PAYLOAD.name) == ("wire", "payload")
+
+
+def nested(kind: str, levels: int, leaf: Any) -> Any:
+    for _ in range(levels):
+        leaf = {"k": leaf} if kind == "dict" else Box(leaf)
+    return leaf
+
+
+def levels_of(value: Any) -> int:
+    count = 0
+    while isinstance(value, dict | Box):  # converted objects are {"inner": ...}
+        value = value.inner if isinstance(value, Box) else value.get("k", value.get("inner"))
+        count += 1
+    return count
+
+
+@pytest.mark.parametrize("kind", ["dict", "object"])
+def test_hand_over_depth_through_dicts_and_objects(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[Any] = []
+    real = json_codec._iterative
+
+    def spy(value: Any, conversions: Any, active: Any) -> Any:
+        handed.append(value)
+        return real(value, conversions, active)
+
+    monkeypatch.setattr(json_codec, "_iterative", spy)
+    to_json_value(nested(kind, 130, [1]))
+    assert len(handed) == 1 and levels_of(handed[0]) == 30  # levels 0..99 recursed, the rest on the stack
+    converted = to_json_value(nested(kind, sys.getrecursionlimit() * 3, "leaf"))
+    assert levels_of(converted) == sys.getrecursionlimit() * 3
+
+
+class Pair(Enum):
+    ONE_TWO = [1, 2]
+
+
+def test_hand_over_depth_through_an_enum_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[Any] = []
+    real = json_codec._iterative
+
+    def spy(value: Any, conversions: Any, active: Any) -> Any:
+        handed.append(value)
+        return real(value, conversions, active)
+
+    monkeypatch.setattr(json_codec, "_iterative", spy)
+    assert to_json_value(bury(Pair.ONE_TWO, 98)) == bury([1, 2], 98)  # its value list is at depth 99: recursed
+    assert handed == []
+    assert to_json_value(bury(Pair.ONE_TWO, 99)) == bury([1, 2], 99)  # its value list is at depth 100: stack
+    assert handed == [[1, 2]]
+
+
+def test_types_first_met_deep_in_the_stack_walk() -> None:
+    class FreshStr(str):
+        pass
+
+    class FreshBox(Box):
+        pass
+
+    converted = to_json_value(bury([FreshStr("a"), {"d": Decimal("1")}, FreshBox(FreshStr("b"))], DEEP))
+    for _ in range(DEEP):
+        converted = converted[0]
+    assert converted == ["a", {"d": 1}, {"inner": "b"}]
+    assert [type(converted[0]), type(converted[1]["d"]), type(converted[2]["inner"])] == [str, int, str]
+
+
+def test_encoding_without_the_c_accelerator_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_codec._json_encoder, "c_make_encoder", None)
+    monkeypatch.setattr(json_codec, "_encoders", {})
+    assert encode_strict({"a": ["é", 1]}) == ('{"a": ["\\u00e9", 1]}', 20)
+    assert encode_strict({"a": ["é", 1]}, ensure_ascii=False) == ('{"a": ["é", 1]}', 16)
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({"a": [float("nan")]})
+    assert str(info.value) == "cannot serialise non-finite float nan at $.a[0]: JSON has no NaN or Infinity"
