@@ -512,8 +512,12 @@ def find_strict_violation(data: Any, ensure_ascii: bool = True,
     """
     deepest: tuple[int, _PathNode] = (-1, None)
     stack: list[tuple[Any, _PathNode, int]] = [(data, None, 0)]
+    on_path: set[int] = set()  # containers between the root and the value at hand
     while stack:
         value, path, depth = stack.pop()
+        if depth < 0:  # leaving a container: every value below it was seen
+            on_path.discard(id(value))
+            continue
         t = type(value)
         if t is float:
             if not math.isfinite(value):
@@ -531,11 +535,15 @@ def find_strict_violation(data: Any, ensure_ascii: bool = True,
                 except UnicodeEncodeError:
                     return _path_text(path), "str holding a lone surrogate", "it cannot be sent as UTF-8"
         elif t is dict or t is list:
+            if id(value) in on_path:
+                return _path_text(path), f"circular reference to a {t.__name__}", "JSON cannot hold a cycle"
+            on_path.add(id(value))
             if depth > deepest[0]:
                 deepest = (depth, path)
             items = value.items() if t is dict else enumerate(value)
             children = [(v, (path, k), depth + 1) for k, v in items]
             children.reverse()
+            stack.append((value, path, -1))
             stack.extend(children)
         elif not isinstance(value, _JSON_NATIVE):
             return _path_text(path), f"{t.__name__} value", "JSON has no form for it; convert it first"

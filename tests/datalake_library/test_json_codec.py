@@ -686,3 +686,14 @@ def test_encoding_without_the_c_accelerator_is_the_same(monkeypatch: pytest.Monk
     with pytest.raises(JsonCodecError) as info:
         encode_strict({"a": [float("nan")]})
     assert str(info.value) == "cannot serialise non-finite float nan at $.a[0]: JSON has no NaN or Infinity"
+
+
+def test_strict_encoding_names_a_cycle_instead_of_looping() -> None:
+    """encode_strict takes plain data; a caller handing it a cycle gets an error naming where."""
+    looped: list[Any] = [1, {"k": []}]
+    looped[1]["k"].append(looped)
+    with pytest.raises(JsonCodecError) as info:
+        encode_strict({"root": looped})
+    assert str(info.value).startswith("cannot serialise circular reference to a list at $.root[1].k[0]")
+    shared = [1, 2]
+    assert encode_strict({"a": shared, "b": shared}) == ('{"a": [1, 2], "b": [1, 2]}', 26)
